@@ -1,0 +1,75 @@
+// Kysely table types. Columns hold what both backends can bind: ISO strings for timestamps,
+// 0/1 for booleans, JSON as text (SQLite) or jsonb (PostgreSQL), converted in row-mappers.ts.
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = ColumnType<unknown, string, string>;
+type BigIntColumn = ColumnType<number | string | bigint, number, number>;
+type Timestamp = ColumnType<string | Date, string, string>;
+type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+
+export interface MarkersTable {
+  key: string;
+  claimed_at: string;
+}
+
+export interface OrganizationsTable {
+  internal_id: string;
+  organization_id: string;
+  organization_name: string;
+  logo_url: string | null;
+  account_type: string;
+  credit_balance_millis: BigIntColumn;
+  metadata: Json;
+  billing_email: string | null;
+  notifications_email: string | null;
+  rate_limits: Json;
+  auto_billing_enabled: number;
+  billing_cycle_start: number;
+  auth_provider_org_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  user_id: string;
+  organization_internal_id: string;
+  email: string;
+  user_name: string;
+  avatar_url: string | null;
+  role: string;
+  status: string;
+  metadata: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  key_id: string;
+  organization_internal_id: string;
+  user_id: string;
+  name: string;
+  description: string;
+  key_hash: string;
+  key_prefix: string;
+  permissions: Json;
+  scopes: Json;
+  rate_limit_override: number | null;
+  status: string;
+  /** 1 while the key's name is taken (active or expired), NULL once revoked: unique with (user_id, name). */
+  name_live: number | null;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_at: Timestamp;
+  created_by: string | null;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+}
+
+export interface Database {
+  tessera_markers: MarkersTable;
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+}
+
+export type { Generated };

@@ -1,0 +1,7 @@
+// Versioned migrations, applied in name order. Never edit one that has shipped: add the next.
+import type { Migration } from './column-types.ts';
+import { accounts } from './0001-accounts.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-accounts': accounts,
+};

@@ -1,0 +1,108 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { User } from '../../engine/accounts/types.ts';
+import type { UserListFilter, UserPatch, UserRepository } from '../../engine/ports/metadata-store.ts';
+import type { Database, UsersTable } from './database-types.ts';
+import { translatingUniqueViolation } from './unique-violation.ts';
+import { toJson, toUser } from './row-mappers.ts';
+
+export class KyselyUserRepository implements UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(user: User): Promise<void> {
+    await translatingUniqueViolation(() =>
+      this.db
+        .insertInto('users')
+        .values({
+          user_id: user.userId,
+          organization_internal_id: user.organizationInternalId,
+          email: user.email,
+          user_name: user.userName,
+          avatar_url: user.avatarUrl,
+          role: user.role,
+          status: user.status,
+          metadata: toJson(user.metadata),
+          created_at: user.createdAt,
+          updated_at: user.updatedAt,
+        })
+        .execute(),
+    );
+  }
+
+  async findById(organizationInternalId: string, userId: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findByEmail(organizationInternalId: string, email: string): Promise<User | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('email', '=', email)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async list(organizationInternalId: string, filter: UserListFilter): Promise<{ users: User[]; total: number }> {
+    let query = this.db.selectFrom('users').where('organization_internal_id', '=', organizationInternalId);
+    if (filter.role) query = query.where('role', '=', filter.role);
+    if (filter.status) query = query.where('status', '=', filter.status);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('created_at').orderBy('user_id').limit(filter.limit).offset(filter.skip).execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { users: rows.map(toUser), total: Number(count.n) };
+  }
+
+  async listAll(organizationInternalId: string): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('organization_internal_id', '=', organizationInternalId)
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async countActiveAdmins(organizationInternalId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('role', '=', 'admin')
+      .where('status', '=', 'active')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(organizationInternalId: string, userId: string, patch: UserPatch, updatedAt: string): Promise<User | undefined> {
+    const values: Updateable<UsersTable> = { updated_at: updatedAt };
+    if (patch.userName !== undefined) values.user_name = patch.userName;
+    if (patch.avatarUrl !== undefined) values.avatar_url = patch.avatarUrl;
+    if (patch.role !== undefined) values.role = patch.role;
+    if (patch.status !== undefined) values.status = patch.status;
+    if (patch.metadata !== undefined) values.metadata = toJson(patch.metadata);
+    await this.db
+      .updateTable('users')
+      .set(values)
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('user_id', '=', userId)
+      .execute();
+    return this.findById(organizationInternalId, userId);
+  }
+
+  async delete(organizationInternalId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('users')
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,30 @@
+import type { OrganizationView } from '../../engine/accounts/organization-service.ts';
+import { wholeCredits } from '../../engine/accounts/tiers.ts';
+import type { OrganizationModelResponseBody } from '../schemas/organizations.ts';
+import { toUserModel } from './user.ts';
+
+export function toOrganizationResponse(view: OrganizationView, apiUrl: string | null): OrganizationModelResponseBody {
+  const org = view.organization;
+  return {
+    organization_id: org.organizationId,
+    organization_name: org.organizationName,
+    logo_url: org.logoUrl,
+    account_type: org.accountType,
+    credit_count: wholeCredits(org.creditBalanceMillis),
+    metadata: org.metadata,
+    billing_email: org.billingEmail,
+    notifications_email: org.notificationsEmail,
+    rate_limits: org.rateLimits,
+    auto_billing_enabled: org.autoBillingEnabled,
+    billing_cycle_start: org.billingCycleStart,
+    // The credit ledger arrives with usage accounting; until then nothing has been spent.
+    current_month_usage: 0,
+    created_at: org.createdAt,
+    updated_at: org.updatedAt,
+    users: view.users.map((u) => toUserModel(u, org.organizationId)),
+    auth_provider_org_id: org.authProviderOrgId,
+    // Stored LLM credentials are secrets; Tessera keeps none here, and would never echo them.
+    default_llm_credentials: {},
+    api_url: apiUrl,
+  };
+}

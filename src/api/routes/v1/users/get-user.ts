@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { toUserModel } from '../../../presenters/user.ts';
+import { errorResponses } from '../../../schemas/errors.ts';
+import { UserEmailParams, UserModel } from '../../../schemas/users.ts';
+
+const getUser: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/:user_email',
+    {
+      schema: {
+        operationId: 'get_user_v1_organizations_users__user_email__get',
+        tags: ['Organization Users'],
+        summary: 'Get User',
+        params: UserEmailParams,
+        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const principal = requestPrincipal(request);
+      const user = await app.services.users.get(principal, request.params.user_email);
+      return toUserModel(user, principal.organization.organizationId);
+    },
+  );
+};
+
+export default getUser;

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { toUserModel } from '../../../presenters/user.ts';
+import { errorResponses } from '../../../schemas/errors.ts';
+import { UserListQuery, UserListResponse } from '../../../schemas/users.ts';
+
+const listUsers: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '',
+    {
+      schema: {
+        operationId: 'list_users_v1_organizations_users_get',
+        tags: ['Organization Users'],
+        summary: 'List Users',
+        querystring: UserListQuery,
+        response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const principal = requestPrincipal(request);
+      const { skip, limit, role, status } = request.query;
+      const { users, total } = await app.services.users.list(principal, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
+      return { results: users.map((u) => toUserModel(u, principal.organization.organizationId)), total, skip, limit };
+    },
+  );
+};
+
+export default listUsers;

@@ -1,0 +1,143 @@
+// Request validation: one Ajv per request part, because JSON bodies must arrive as sent while
+// query strings, path params and headers are text that has to be coerced to the schema's types.
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import formatsPlugin from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from '@sinclair/typebox';
+
+export interface ValidationItem {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+const BASE: Options = { allErrors: true, strict: false, removeAdditional: false };
+
+function makeAjv(options: Options, shared: readonly TSchema[]): Ajv {
+  const ajv = new Ajv({ ...BASE, ...options });
+  // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
+  const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (a: Ajv, f: string[]) => void;
+  addFormats(ajv, ['email', 'date-time', 'uri']);
+  for (const schema of shared) ajv.addSchema(schema);
+  return ajv;
+}
+
+export function createValidatorCompiler(shared: readonly TSchema[]): FastifySchemaCompiler<TSchema> {
+  // Bodies: no coercion (a string is not a number) and no injected defaults (handlers apply them,
+  // so PATCH can tell "absent" from "default").
+  const bodyAjv = makeAjv({ coerceTypes: false, useDefaults: false }, shared);
+  const textAjv = makeAjv({ coerceTypes: 'array', useDefaults: true }, shared);
+  return ({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+    return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<TSchema>>;
+  };
+}
+
+const PART_LOC: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+/** Turns Ajv errors into FastAPI-style `{loc, msg, type}` items. */
+export function toValidationItems(errors: readonly ErrorObject[], context: string | undefined, bodyMissing: boolean): ValidationItem[] {
+  const part = PART_LOC[context ?? 'body'] ?? 'body';
+  if (part === 'body' && bodyMissing) return [{ loc: ['body'], msg: 'Field required', type: 'missing' }];
+
+  // For anyOf (nullable fields), keep the most specific branch errors: deeper paths if any,
+  // otherwise one merged item for the field.
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const items: ValidationItem[] = [];
+  const merged = new Map<string, ValidationItem>();
+  for (const error of errors) {
+    if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
+    const path = error.instancePath;
+    if (anyOfPaths.has(path)) {
+      const hasDeeper = errors.some((e) => e.instancePath.startsWith(path + '/') && e.keyword !== 'anyOf');
+      if (hasDeeper) continue;
+      const existing = merged.get(path);
+      const item = toItem(error, part);
+      if (existing) {
+        if (!existing.msg.includes(item.msg)) existing.msg = `${existing.msg} or ${item.msg.replace(/^Input should be /, '')}`;
+        continue;
+      }
+      merged.set(path, item);
+      items.push(item);
+      continue;
+    }
+    items.push(toItem(error, part));
+  }
+  return dedupe(items);
+}
+
+function toItem(error: ErrorObject, part: string): ValidationItem {
+  const loc: (string | number)[] = [part, ...pathSegments(error.instancePath)];
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { loc: [...loc, String(p.missingProperty)], msg: 'Field required', type: 'missing' };
+    case 'additionalProperties':
+      return { loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
+    case 'type':
+      return typeItem(loc, String(p.type));
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map((v) => `'${String(v)}'`);
+      const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0];
+      return { loc, msg: `Input should be ${list}`, type: 'enum' };
+    }
+    case 'minLength':
+      return { loc, msg: `String should have at least ${p.limit} characters`, type: 'string_too_short' };
+    case 'maxLength':
+      return { loc, msg: `String should have at most ${p.limit} characters`, type: 'string_too_long' };
+    case 'minimum':
+      return { loc, msg: `Input should be greater than or equal to ${p.limit}`, type: 'greater_than_equal' };
+    case 'exclusiveMinimum':
+      return { loc, msg: `Input should be greater than ${p.limit}`, type: 'greater_than' };
+    case 'maximum':
+      return { loc, msg: `Input should be less than or equal to ${p.limit}`, type: 'less_than_equal' };
+    case 'exclusiveMaximum':
+      return { loc, msg: `Input should be less than ${p.limit}`, type: 'less_than' };
+    case 'minItems':
+      return { loc, msg: `List should have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`, type: 'too_short' };
+    case 'maxItems':
+      return { loc, msg: `List should have at most ${p.limit} items`, type: 'too_long' };
+    case 'pattern':
+      return { loc, msg: `String should match pattern '${p.pattern}'`, type: 'string_pattern_mismatch' };
+    case 'format':
+      return p.format === 'date-time'
+        ? { loc, msg: 'Input should be a valid datetime', type: 'datetime_parsing' }
+        : { loc, msg: `Input should be a valid ${String(p.format)}`, type: 'value_error' };
+    default:
+      return { loc, msg: error.message ?? 'Invalid value', type: error.keyword };
+  }
+}
+
+const TYPE_NAMES: Record<string, [string, string]> = {
+  integer: ['int_type', 'a valid integer'],
+  number: ['float_type', 'a valid number'],
+  string: ['string_type', 'a valid string'],
+  boolean: ['bool_type', 'a valid boolean'],
+  object: ['dict_type', 'a valid dictionary'],
+  array: ['list_type', 'a valid list'],
+  null: ['none_type', 'null'],
+};
+
+function typeItem(loc: (string | number)[], expected: string): ValidationItem {
+  const [type, noun] = TYPE_NAMES[expected] ?? [`${expected}_type`, `of type ${expected}`];
+  return { loc, msg: `Input should be ${noun}`, type };
+}
+
+function pathSegments(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function dedupe(items: ValidationItem[]): ValidationItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const key = JSON.stringify([i.loc, i.type]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

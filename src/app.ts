@@ -1,0 +1,99 @@
+// Builds the Fastify app without listening: server.ts, the CLI, tests and benchmarks all call this.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import './api/decorations.ts';
+import { installErrorHandlers } from './api/errors/error-handler.ts';
+import { createRouteIndex } from './api/errors/route-index.ts';
+import { registerOpenApi } from './api/openapi.ts';
+import { enforceCatalogue } from './api/plugins/operation-policy.ts';
+import apiKeyRoutes from './api/routes/v1/api-keys/index.ts';
+import healthRoutes from './api/routes/v1/health/index.ts';
+import organizationRoutes from './api/routes/v1/organizations/index.ts';
+import userRoutes from './api/routes/v1/users/index.ts';
+import { SHARED_SCHEMAS } from './api/schemas/index.ts';
+import { createValidatorCompiler } from './api/validation.ts';
+import { openMetadataStore } from './compose.ts';
+import type { TesseraConfig } from './config.ts';
+import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
+import type { MetadataStore } from './engine/ports/metadata-store.ts';
+import { createServices } from './engine/services.ts';
+import { newId } from './lib/ids.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the first start created, or null when the store was already initialised. */
+    bootstrap: BootstrapResult | null;
+    metadataStore: MetadataStore;
+  }
+}
+
+export interface BuildOptions {
+  /** Extra routes (benchmarks) registered before the app is sealed. */
+  extend?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export async function buildApp(config: TesseraConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: config.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: () => newId('request', 16),
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const store = await openMetadataStore(config);
+  app.addHook('onClose', async () => store.close());
+  try {
+    if (config.migrateOnStart) await store.migrate();
+    const bootstrap = await bootstrapIfEmpty(store, {
+      organizationName: config.bootstrapOrganizationName,
+      adminEmail: config.bootstrapAdminEmail,
+      apiKey: config.bootstrapApiKey,
+    });
+    app.decorate('bootstrap', bootstrap);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  app.decorate('metadataStore', store);
+  app.decorate('services', createServices(store));
+  app.decorate('publicUrl', config.publicUrl ?? null);
+  app.decorateRequest('principal', null);
+
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
+  installJsonParser(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const allowedMethods = createRouteIndex(app);
+  enforceCatalogue(app);
+  installErrorHandlers(app, allowedMethods);
+  await registerOpenApi(app);
+
+  await app.register(healthRoutes, { prefix: '/v1/health' });
+  await app.register(organizationRoutes, { prefix: '/v1/organizations' });
+  await app.register(userRoutes, { prefix: '/v1/organizations/users' });
+  await app.register(apiKeyRoutes, { prefix: '/v1/organizations/users/:user_email/api-keys' });
+  if (options.extend) await options.extend(app);
+
+  await app.ready();
+  return app;
+}
+
+/**
+ * JSON only (no text/plain, so other media types get 415), and an empty JSON body counts as no
+ * body: clients that always send `Content-Type: application/json` can still DELETE.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (String(body).trim() === '') return done(null, undefined);
+    parseJson(request, String(body), done);
+  });
+}

@@ -1,0 +1,165 @@
+import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { UniqueViolation, type AccountRepositories, type ApiKeyPatch, type MetadataStore } from '../ports/metadata-store.ts';
+import { newId } from '../../lib/ids.ts';
+import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
+import { nowIso } from '../../lib/time.ts';
+import { highestPermission, satisfies } from './permissions.ts';
+import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
+import { normaliseEmail } from './user-service.ts';
+
+/** The bootstrap key: Mixpeek forbids updating, deleting or rotating a key with this name. */
+export const PROTECTED_KEY_NAME = 'admin-key';
+
+export interface NewApiKey {
+  name: string;
+  description: string;
+  permissions: Permission[];
+  scopes: ResourceScope[];
+  rateLimitOverride: number | null;
+  expiresAt: string | null;
+}
+
+export interface IssuedApiKey {
+  apiKey: ApiKey;
+  /** The plaintext secret: returned once, never stored. */
+  secret: string;
+}
+
+export class ApiKeyService {
+  constructor(private readonly store: MetadataStore) {}
+
+  async create(principal: Principal, email: string, input: NewApiKey): Promise<IssuedApiKey> {
+    const orgId = principal.organization.internalId;
+    return this.store.transaction(async (repos) => {
+      const owner = await this.ownerFor(repos, principal, email);
+      assertGrantable(principal, input.permissions);
+      assertFuture(input.expiresAt);
+      return issueApiKey(repos, orgId, owner, input, principal.user.userId);
+    });
+  }
+
+  async list(principal: Principal, email: string, includeRevoked: boolean): Promise<ApiKey[]> {
+    const owner = await this.ownerFor(this.store, principal, email);
+    return this.store.apiKeys.listForUser(principal.organization.internalId, owner.userId, includeRevoked);
+  }
+
+  async update(principal: Principal, email: string, keyName: string, patch: ApiKeyPatch): Promise<ApiKey> {
+    const orgId = principal.organization.internalId;
+    return this.store.transaction(async (repos) => {
+      const key = await this.protectedKey(repos, principal, email, keyName);
+      if (patch.permissions) assertGrantable(principal, patch.permissions);
+      if (patch.expiresAt) assertFuture(patch.expiresAt);
+      if (patch.status !== undefined && patch.status !== key.status && key.status !== 'active') {
+        throw new BadRequestError(`An API key that is ${key.status} cannot change status`, { status: key.status }, 'api_key_status_final');
+      }
+      if (patch.status === 'revoked' && key.status !== 'revoked') Object.assign(patch, revocation(principal));
+      try {
+        const updated = await repos.apiKeys.update(orgId, key.keyId, patch);
+        if (!updated) throw new NotFoundError('api_key', keyName);
+        return updated;
+      } catch (err) {
+        if (err instanceof UniqueViolation) throw new AlreadyExistsError('api_key', 'name', patch.name ?? keyName, 'api_key_name_taken');
+        throw err;
+      }
+    });
+  }
+
+  async revoke(principal: Principal, email: string, keyName: string): Promise<void> {
+    const orgId = principal.organization.internalId;
+    await this.store.transaction(async (repos) => {
+      const key = await this.protectedKey(repos, principal, email, keyName);
+      await repos.apiKeys.update(orgId, key.keyId, { status: 'revoked', ...revocation(principal) });
+    });
+  }
+
+  /** Replaces the secret in place: the old one stops authenticating with this commit. */
+  async rotate(principal: Principal, email: string, keyName: string): Promise<IssuedApiKey> {
+    const orgId = principal.organization.internalId;
+    return this.store.transaction(async (repos) => {
+      const key = await this.protectedKey(repos, principal, email, keyName);
+      if (key.status !== 'active') throw new BadRequestError(`An API key that is ${key.status} cannot be rotated`, { status: key.status }, 'api_key_status_final');
+      const secret = newApiKeySecret();
+      const apiKey = await repos.apiKeys.update(orgId, key.keyId, { keyHash: sha256Hex(secret), keyPrefix: keyPrefixOf(secret) });
+      if (!apiKey) throw new NotFoundError('api_key', keyName);
+      return { apiKey, secret };
+    });
+  }
+
+  /**
+   * Keys hang off a user. Managing your own keys needs `write`; anyone else's needs `admin`.
+   * A user outside the caller's organization is reported as missing.
+   */
+  private async ownerFor(repos: Pick<AccountRepositories, 'users'>, principal: Principal, email: string): Promise<User> {
+    const owner = await repos.users.findByEmail(principal.organization.internalId, normaliseEmail(email));
+    if (!owner) throw new NotFoundError('user', email);
+    if (owner.userId !== principal.user.userId && !satisfies(principal.permission, 'admin')) {
+      throw new ForbiddenError("Managing another user's API keys requires the admin permission", { required: 'admin' });
+    }
+    return owner;
+  }
+
+  private async protectedKey(repos: AccountRepositories, principal: Principal, email: string, keyName: string): Promise<ApiKey> {
+    const owner = await this.ownerFor(repos, principal, email);
+    const key = await repos.apiKeys.findLiveByName(principal.organization.internalId, owner.userId, keyName);
+    if (!key) throw new NotFoundError('api_key', keyName);
+    if (key.name === PROTECTED_KEY_NAME) {
+      throw new ForbiddenError(`The '${PROTECTED_KEY_NAME}' key cannot be updated, deleted or rotated`, { key_name: keyName });
+    }
+    return key;
+  }
+}
+
+/** Creates a key for a user; shared by the service, bootstrap and the CLI. */
+export async function issueApiKey(
+  repos: AccountRepositories,
+  organizationInternalId: string,
+  owner: User,
+  input: NewApiKey,
+  createdBy: string | null,
+  secret: string = newApiKeySecret(),
+): Promise<IssuedApiKey> {
+  const apiKey: ApiKey = {
+    keyId: newId('apiKey'),
+    organizationInternalId,
+    userId: owner.userId,
+    name: input.name,
+    description: input.description,
+    keyHash: sha256Hex(secret),
+    keyPrefix: keyPrefixOf(secret),
+    permissions: [...new Set(input.permissions)],
+    scopes: input.scopes,
+    rateLimitOverride: input.rateLimitOverride,
+    status: 'active',
+    expiresAt: input.expiresAt,
+    lastUsedAt: null,
+    createdAt: nowIso(),
+    createdBy,
+    revokedAt: null,
+    revokedBy: null,
+  };
+  try {
+    await repos.apiKeys.insert(apiKey);
+  } catch (err) {
+    if (err instanceof UniqueViolation) throw new AlreadyExistsError('api_key', 'name', input.name, 'api_key_name_taken');
+    throw err;
+  }
+  return { apiKey, secret };
+}
+
+function revocation(principal: Principal): ApiKeyPatch {
+  return { revokedAt: nowIso(), revokedBy: principal.user.userId };
+}
+
+/** No one hands out more than they hold. */
+function assertGrantable(principal: Principal, permissions: readonly Permission[]): void {
+  const requested = highestPermission(permissions);
+  if (requested && !satisfies(principal.permission, requested)) {
+    throw new ForbiddenError(`Cannot grant '${requested}': the calling key holds '${principal.permission}'`, { required: requested });
+  }
+}
+
+function assertFuture(expiresAt: string | null): void {
+  if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) {
+    throw new BadRequestError('expires_at must be in the future', { expires_at: expiresAt }, 'expires_at_in_past');
+  }
+}

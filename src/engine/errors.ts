@@ -1,0 +1,60 @@
+// The error catalogue. Domain code throws these; only the API's error handler renders them
+// (as the ErrorResponse envelope), so `type` names and statuses stay stable in one place.
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class TesseraError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly details: ErrorDetails | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export class BadRequestError extends TesseraError {
+  constructor(message: string, details: ErrorDetails | null = null, code: string | null = null) {
+    super(400, 'BadRequestError', message, details, code);
+  }
+}
+
+/** One message for every authentication failure, so responses never reveal whether a key exists. */
+export class UnauthorizedError extends TesseraError {
+  constructor() {
+    super(401, 'UnauthorizedError', 'Invalid or missing API key. Send "Authorization: Bearer sk_...".');
+  }
+}
+
+export class ForbiddenError extends TesseraError {
+  constructor(message: string, details: ErrorDetails | null = null) {
+    super(403, 'ForbiddenError', message, details);
+  }
+}
+
+/** A resource in another organization is reported exactly like a missing one. */
+export class NotFoundError extends TesseraError {
+  constructor(resource: string, id: string) {
+    super(404, 'NotFoundError', `${capitalise(resource)} not found`, { resource, id });
+  }
+}
+
+export class AlreadyExistsError extends TesseraError {
+  constructor(resource: string, field: string, value: string, code: string | null = null) {
+    super(409, 'AlreadyExistsError', `${capitalise(resource)} with ${field} '${value}' already exists`, { resource, [field]: value }, code);
+  }
+}
+
+export class ValidationError extends TesseraError {
+  constructor(message: string, details: ErrorDetails | null = null) {
+    super(422, 'ValidationError', message, details);
+  }
+}
+
+function capitalise(s: string): string {
+  const spaced = s.replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

@@ -1,0 +1,81 @@
+// The port the engine uses for account metadata. Adapters (SQLite, PostgreSQL) implement it;
+// the engine never sees SQL or a driver.
+import type { AccountTier, ApiKey, Organization, User, UserRole, UserStatus } from '../accounts/types.ts';
+
+export type OrganizationPatch = Partial<
+  Pick<Organization, 'organizationName' | 'logoUrl' | 'billingEmail' | 'notificationsEmail' | 'metadata' | 'rateLimits' | 'autoBillingEnabled'>
+>;
+
+export interface OrganizationRepository {
+  findByInternalId(internalId: string): Promise<Organization | undefined>;
+  findByPublicId(organizationId: string): Promise<Organization | undefined>;
+  count(): Promise<number>;
+  insert(org: Organization): Promise<void>;
+  update(internalId: string, patch: OrganizationPatch, updatedAt: string): Promise<Organization | undefined>;
+  /** Atomically adds to the balance and returns the balance after the addition. */
+  addCreditMillis(internalId: string, millis: number, updatedAt: string): Promise<number>;
+  setAccountType(internalId: string, from: AccountTier, to: AccountTier, updatedAt: string): Promise<void>;
+}
+
+export type UserPatch = Partial<Pick<User, 'userName' | 'avatarUrl' | 'role' | 'status' | 'metadata'>>;
+
+export interface UserListFilter {
+  skip: number;
+  limit: number;
+  role?: UserRole;
+  status?: UserStatus;
+}
+
+export interface UserRepository {
+  insert(user: User): Promise<void>;
+  findById(organizationInternalId: string, userId: string): Promise<User | undefined>;
+  findByEmail(organizationInternalId: string, email: string): Promise<User | undefined>;
+  list(organizationInternalId: string, filter: UserListFilter): Promise<{ users: User[]; total: number }>;
+  listAll(organizationInternalId: string): Promise<User[]>;
+  countActiveAdmins(organizationInternalId: string): Promise<number>;
+  update(organizationInternalId: string, userId: string, patch: UserPatch, updatedAt: string): Promise<User | undefined>;
+  delete(organizationInternalId: string, userId: string): Promise<boolean>;
+}
+
+export type ApiKeyPatch = Partial<
+  Pick<ApiKey, 'name' | 'description' | 'permissions' | 'scopes' | 'rateLimitOverride' | 'expiresAt' | 'status' | 'revokedAt' | 'revokedBy' | 'keyHash' | 'keyPrefix'>
+>;
+
+export interface ApiKeyRepository {
+  insert(key: ApiKey): Promise<void>;
+  findByHash(keyHash: string): Promise<ApiKey | undefined>;
+  /** Active or expired keys only: a revoked key's name can be reused. */
+  findLiveByName(organizationInternalId: string, userId: string, name: string): Promise<ApiKey | undefined>;
+  listForUser(organizationInternalId: string, userId: string, includeRevoked: boolean): Promise<ApiKey[]>;
+  update(organizationInternalId: string, keyId: string, patch: ApiKeyPatch): Promise<ApiKey | undefined>;
+  revokeAllForUser(organizationInternalId: string, userId: string, revokedAt: string, revokedBy: string): Promise<number>;
+  touchLastUsed(keyId: string, at: string): Promise<void>;
+}
+
+/** One-time markers (such as "bootstrapped"), claimable by exactly one caller per store, across processes. */
+export interface MarkerRepository {
+  claimOnce(key: string, at: string): Promise<boolean>;
+}
+
+export interface AccountRepositories {
+  markers: MarkerRepository;
+  organizations: OrganizationRepository;
+  users: UserRepository;
+  apiKeys: ApiKeyRepository;
+}
+
+export interface MetadataStore extends AccountRepositories {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */
+  transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T>;
+  migrate(): Promise<{ applied: string[] }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by adapters when an insert or update hits a unique constraint (a lost race on a name). */
+export class UniqueViolation extends Error {
+  constructor(cause: unknown) {
+    super('unique constraint violated', { cause });
+  }
+}

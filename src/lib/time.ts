@@ -1,0 +1,4 @@
+/** Timestamps travel as ISO-8601 UTC strings everywhere above the storage adapters. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
