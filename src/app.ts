@@ -30,6 +30,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Extra routes (benchmarks) registered before the app is sealed. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
+  /** Where log lines go (default stdout); tests read them to check what a failure logged. */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(config: TesseraConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -37,6 +39,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },

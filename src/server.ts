@@ -1,18 +1,9 @@
-// Process main: `npm start`. Reads config once, builds the app, listens, and shuts down cleanly.
+// Process main: `npm start` / `tessera serve`. Builds the app, listens, and shuts down cleanly.
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type TesseraConfig } from './config.ts';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+export async function serve(config: TesseraConfig): Promise<void> {
   const app = await buildApp(config);
   if (app.bootstrap) {
     const { organizationId, adminEmail, generatedApiKey } = app.bootstrap;
@@ -34,7 +25,22 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 }
 
-main().catch((err) => {
-  process.stderr.write(`Tessera failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/** Loads config from the environment, printing a clear message (exit 2) when it is invalid. */
+export function configOrExit(): TesseraConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  serve(configOrExit()).catch((err) => {
+    process.stderr.write(`Tessera failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

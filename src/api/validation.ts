@@ -1,7 +1,7 @@
 // Request validation: one Ajv per request part, because JSON bodies must arrive as sent while
 // query strings, path params and headers are text that has to be coerced to the schema's types.
-import { Ajv, type ErrorObject, type Options } from 'ajv';
-import formatsPlugin from 'ajv-formats';
+import type { Ajv, ErrorObject, Options } from 'ajv';
+import { createAjv } from '../lib/ajv.ts';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 
@@ -14,10 +14,7 @@ export interface ValidationItem {
 const BASE: Options = { allErrors: true, strict: false, removeAdditional: false };
 
 function makeAjv(options: Options, shared: readonly TSchema[]): Ajv {
-  const ajv = new Ajv({ ...BASE, ...options });
-  // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
-  const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (a: Ajv, f: string[]) => void;
-  addFormats(ajv, ['email', 'date-time', 'uri']);
+  const ajv = createAjv({ ...BASE, ...options });
   for (const schema of shared) ajv.addSchema(schema);
   return ajv;
 }

@@ -1,0 +1,122 @@
+// The `tessera` command: serve, migrate, and account provisioning for operators and scripts.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { openMetadataStore } from '../compose.ts';
+import { configOrExit, serve } from '../server.ts';
+import { issueApiKey } from '../engine/accounts/api-key-service.ts';
+import { provisionOrganization } from '../engine/accounts/provision-organization.ts';
+import { ACCOUNT_TIERS, PERMISSIONS, type Permission } from '../engine/accounts/types.ts';
+import { normaliseEmail } from '../engine/accounts/user-service.ts';
+import { TesseraError } from '../engine/errors.ts';
+import type { MetadataStore } from '../engine/ports/metadata-store.ts';
+
+const program = new Command('tessera').description('Self-hostable Mixpeek API server').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP server (same as npm start)')
+  .action(async () => serve(configOrExit()));
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { json?: boolean }) =>
+    withStore(async (store) => {
+      const { applied } = await store.migrate();
+      print(opts.json, { backend: store.backend, applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
+    }, false),
+  );
+
+const orgs = program.command('orgs').description('manage organizations');
+orgs
+  .command('create')
+  .description('create an organization with an admin user and its admin-key')
+  .requiredOption('--name <name>', 'organization name')
+  .requiredOption('--admin-email <email>', 'email of the first admin user')
+  .option('--admin-name <name>', 'display name of the admin user', 'Administrator')
+  .addOption(new Option('--tier <tier>', 'account tier').choices([...ACCOUNT_TIERS]).default('free'))
+  .option('--credits <n>', 'starting credit balance', positiveInt, 1000)
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { name: string; adminEmail: string; adminName: string; tier: (typeof ACCOUNT_TIERS)[number]; credits: number; json?: boolean }) =>
+    withStore(async (store) => {
+      const created = await provisionOrganization(store, {
+        organizationName: opts.name,
+        accountType: opts.tier,
+        credits: opts.credits,
+        adminEmail: opts.adminEmail,
+        adminName: opts.adminName,
+      });
+      print(
+        opts.json,
+        { organization_id: created.organizationId, admin_email: created.adminEmail, user_id: created.adminUserId, key_name: 'admin-key', key: created.apiKey },
+        `Organization ${created.organizationId} created.\nAdmin ${created.adminEmail}, API key (shown once):\n\n    ${created.apiKey}\n`,
+      );
+    }),
+  );
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create an API key for an existing user')
+  .requiredOption('--org <organization_id>', 'organization id (org_...)')
+  .requiredOption('--email <email>', "the key owner's email")
+  .requiredOption('--name <name>', 'key name, unique per user')
+  .option('--permissions <list>', `comma-separated: ${PERMISSIONS.join(', ')}`, permissionList, ['read'] as Permission[])
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { org: string; email: string; name: string; permissions: Permission[]; json?: boolean }) =>
+    withStore(async (store) => {
+      const issued = await store.transaction(async (repos) => {
+        const org = await repos.organizations.findByPublicId(opts.org);
+        if (!org) throw new CliError(`No organization ${opts.org}`);
+        const user = await repos.users.findByEmail(org.internalId, normaliseEmail(opts.email));
+        if (!user) throw new CliError(`No user ${opts.email} in ${opts.org}`);
+        return issueApiKey(
+          repos,
+          org.internalId,
+          user,
+          { name: opts.name, description: 'Created with the tessera CLI', permissions: opts.permissions, scopes: [], rateLimitOverride: null, expiresAt: null },
+          null,
+        );
+      });
+      print(
+        opts.json,
+        { key_id: issued.apiKey.keyId, name: issued.apiKey.name, permissions: issued.apiKey.permissions, key: issued.secret },
+        `API key ${issued.apiKey.name} (${issued.apiKey.keyId}) created (shown once):\n\n    ${issued.secret}\n`,
+      );
+    }),
+  );
+
+class CliError extends Error {}
+
+async function withStore(fn: (store: MetadataStore) => Promise<void>, migrateFirst = true): Promise<void> {
+  const config = configOrExit();
+  const store = await openMetadataStore(config);
+  try {
+    if (migrateFirst) await store.migrate();
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function print(json: boolean | undefined, data: object, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+function permissionList(value: string): Permission[] {
+  const list = value.split(',').map((p) => p.trim());
+  for (const p of list) if (!(PERMISSIONS as readonly string[]).includes(p)) throw new InvalidArgumentError(`unknown permission '${p}'`);
+  return list as Permission[];
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof CliError || err instanceof TesseraError ? err.message : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`tessera: ${message}\n`);
+  process.exit(1);
+});
