@@ -3,6 +3,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { OPERATIONS } from './operations-catalogue.ts';
 
 export const OPENAPI_INFO = {
   title: 'Tessera API',
@@ -16,6 +17,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       servers: [{ url: '/', description: 'This server' }],
+      components: { securitySchemes: { BearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: sk_...' } } },
+    },
+    // Catalogued operations need a key; say so per operation so /docs can send it.
+    transform: ({ schema, url }) => {
+      const operationId = (schema as { operationId?: string } | undefined)?.operationId;
+      if (!schema || !operationId || !OPERATIONS[operationId]) return { schema, url };
+      return { schema: { ...schema, security: [{ BearerAuth: [] }] } as typeof schema, url };
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -14,16 +14,27 @@ export const AccountTier = Type.Unsafe<(typeof ACCOUNT_TIERS)[number]>({
 
 const rate = (title: string, description: string) => Type.Integer({ minimum: 1, title, description, default: 10 });
 
-export const BaseRateLimits = Type.Object(
-  {
-    metadata: Type.Optional(rate('Metadata', 'Requests per minute for configuration operations (namespaces, collections, retrievers, taxonomies, clusters CRUD; organization administration).')),
-    data: Type.Optional(rate('Data', 'Requests per minute for data operations (objects, documents CRUD).')),
-    search: Type.Optional(rate('Search', 'Requests per minute for search and retrieval (retriever/taxonomy execution).')),
-    upload: Type.Optional(rate('Upload', 'Requests per minute for file uploads and presigned URLs.')),
-    compute: Type.Optional(rate('Compute', 'Requests per minute for compute (batch submission, cluster execution, syncs).')),
-  },
-  { $id: 'BaseRateLimits', title: 'BaseRateLimits', description: 'Rate limits by operation type (requests per minute).', additionalProperties: false },
-);
+const rateLimitProperties = {
+  metadata: Type.Optional(rate('Metadata', 'Requests per minute for configuration operations (namespaces, collections, retrievers, taxonomies, clusters CRUD; organization administration).')),
+  data: Type.Optional(rate('Data', 'Requests per minute for data operations (objects, documents CRUD).')),
+  search: Type.Optional(rate('Search', 'Requests per minute for search and retrieval (retriever/taxonomy execution).')),
+  upload: Type.Optional(rate('Upload', 'Requests per minute for file uploads and presigned URLs.')),
+  compute: Type.Optional(rate('Compute', 'Requests per minute for compute (batch submission, cluster execution, syncs).')),
+};
+
+/** As in the seed (open object). */
+export const BaseRateLimits = Type.Object(rateLimitProperties, {
+  $id: 'BaseRateLimits',
+  title: 'BaseRateLimits',
+  description: 'Rate limits by operation type (requests per minute).',
+});
+
+/** The same fields, closed: an unknown category in an update is a 422, not silently ignored. */
+const RateLimitsUpdate = Type.Object(rateLimitProperties, {
+  title: 'BaseRateLimits',
+  description: 'Categories to change (requests per minute); the others keep their values.',
+  additionalProperties: false,
+});
 
 export const OrganizationModelResponse = Type.Object(
   {
@@ -60,7 +71,7 @@ export const OrganizationUpdateRequest = Type.Object(
     logo_url: Type.Optional(Nullable(Type.String({ maxLength: 2048 }), { title: 'Logo Url' })),
     billing_email: Type.Optional(Nullable(Type.String({ format: 'email' }), { title: 'Billing Email' })),
     metadata: Type.Optional(Nullable(FreeObject(), { title: 'Metadata', description: 'Replaces the whole metadata object.' })),
-    rate_limits: Type.Optional(Nullable(Type.Ref(BaseRateLimits), { title: 'Rate Limits' })),
+    rate_limits: Type.Optional(Nullable(RateLimitsUpdate, { title: 'Rate Limits' })),
   },
   { $id: 'OrganizationUpdateRequest', title: 'OrganizationUpdateRequest', additionalProperties: false },
 );

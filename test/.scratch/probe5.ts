@@ -1,0 +1,12 @@
+import { createTestApp } from '../helpers/test-app.ts';
+const t = await createTestApp();
+const email = 'u'.repeat(110) + '@example.com';
+let r = await t.call({ method: 'POST', url: '/v1/organizations/users', payload: { email, user_name: 'Long' } });
+console.log(r.statusCode, r.body.slice(0, 200));
+r = await t.call({ method: 'GET', url: '/v1/organizations/users/' + encodeURIComponent(email) });
+console.log(r.statusCode, r.headers['x-request-id'], r.body.slice(0, 100));
+r = await t.call({ method: 'GET', url: '/v1/organizations/users/ab' });
+console.log(r.statusCode, r.body);
+r = await t.call({ method: 'GET', url: '/v1/organizations/users/admin@tessera.local/api-keys' });
+console.log(r.statusCode, r.body);
+await t.close();
