@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { MIGRATIONS } from '../src/adapters/metadata/migrations/index.ts';
+import { buildApp } from '../src/app.ts';
+import { ENVIRONMENT_VARIABLES, validateConfig, type TesseraConfig } from '../src/config.ts';
+import { assertError } from './helpers/contract.ts';
+import { BACKEND, freshStore } from './helpers/test-app.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The store's settings as the CLI reads them: environment variables only. */
+function storeEnv(settings: Partial<TesseraConfig>): Record<string, string> {
+  if (settings.databaseUrl) return { TESSERA_DATABASE_URL: settings.databaseUrl, TESSERA_DATABASE_SCHEMA: settings.databaseSchema ?? 'public' };
+  return { TESSERA_DATA_DIR: settings.dataDir ?? '' };
+}
+
+function tessera(args: string[], extraEnv: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {};
+  // Nothing from the developer's shell decides which store the CLI opens.
+  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) env[k] = v;
+  Object.assign(env, extraEnv);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/tessera.js', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out: tessera ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A successful --json run: exit 0, nothing on stderr, one JSON line on stdout. */
+function jsonOf(res: CliResult): Record<string, any> {
+  assert.equal(res.code, 0, `exit ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+  assert.equal(res.stderr, '');
+  const lines = res.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `one JSON line: ${res.stdout}`);
+  return JSON.parse(lines[0]!) as Record<string, any>;
+}
+
+function assertFailed(res: CliResult, message: RegExp, code?: number): void {
+  assert.notEqual(res.code, 0, `expected failure, got exit 0\nstdout: ${res.stdout}`);
+  if (code !== undefined) assert.equal(res.code, code, `stderr: ${res.stderr}`);
+  assert.match(res.stderr, message);
+  assert.equal(res.stdout, '', 'nothing on stdout');
+}
+
+describe(`tessera CLI [${BACKEND}]`, () => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  let env: Record<string, string>;
+  let organizationId = '';
+  let adminKey = '';
+  let ciKey = '';
+
+  before(async () => {
+    store = await freshStore();
+    env = storeEnv(store.settings);
+  });
+  after(() => store.drop());
+
+  test('migrate --json applies 0001-accounts (and every later migration) once, then nothing', async () => {
+    const first = jsonOf(await tessera(['migrate', '--json'], env));
+    assert.equal(first.applied[0], '0001-accounts');
+    assert.deepEqual(first, { backend: BACKEND, applied: Object.keys(MIGRATIONS).sort() });
+    const second = jsonOf(await tessera(['migrate', '--json'], env));
+    assert.deepEqual(second, { backend: BACKEND, applied: [] });
+  });
+
+  test('orgs create --json returns the organization id and its admin key', async () => {
+    const created = jsonOf(await tessera(['orgs', 'create', '--name', 'Acme', '--admin-email', 'a@acme.test', '--json'], env));
+    assert.match(created.organization_id, /^org_[a-z0-9]{20}$/);
+    assert.match(created.key, /^sk_[A-Za-z0-9_-]{43}$/);
+    assert.equal(created.admin_email, 'a@acme.test');
+    assert.equal(created.key_name, 'admin-key');
+    assert.match(created.user_id, /^usr_/);
+    organizationId = created.organization_id;
+    adminKey = created.key;
+  });
+
+  test('keys create --json returns a new key for an existing user', async () => {
+    const created = jsonOf(
+      await tessera(['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'ci', '--permissions', 'read,write', '--json'], env),
+    );
+    assert.match(created.key, /^sk_[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(created.key, adminKey);
+    assert.equal(created.name, 'ci');
+    assert.deepEqual(created.permissions, ['read', 'write']);
+    assert.match(created.key_id, /^key_/);
+    ciKey = created.key;
+  });
+
+  test('both keys authenticate against an app on the same store', async () => {
+    assert.ok(adminKey && ciKey, 'the earlier tests created both keys');
+    const app = await buildApp(validateConfig({ ...store.settings, logLevel: 'silent' }));
+    try {
+      // The store already holds an organization: starting the server does not add the default one.
+      assert.equal(app.bootstrap, null);
+      assert.equal(await app.metadataStore.organizations.count(), 1);
+      for (const key of [adminKey, ciKey]) {
+        const res = await app.inject({ method: 'GET', url: '/v1/organizations', headers: { authorization: `Bearer ${key}` } });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json().organization_name, 'Acme');
+        assert.equal(res.json().organization_id, organizationId);
+        assert.equal(res.json().credit_count, 1000);
+      }
+      // The CLI key holds read+write, not admin.
+      const denied = await app.inject({ method: 'POST', url: '/v1/organizations/credits', headers: { authorization: `Bearer ${ciKey}` }, payload: { credits: 5 } });
+      assertError(denied, 403, 'ForbiddenError');
+      const listed = await app.inject({ method: 'GET', url: '/v1/organizations/users/a@acme.test/api-keys', headers: { authorization: `Bearer ${adminKey}` } });
+      assert.deepEqual(
+        listed.json().results.map((k: { name: string; permissions: string[] }) => [k.name, k.permissions]).sort(),
+        [['admin-key', ['admin']], ['ci', ['read', 'write']]],
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('keys create for an unknown organization or user exits 1 with a message', async () => {
+    const [noOrg, noUser] = await Promise.all([
+      tessera(['keys', 'create', '--org', 'org_nope', '--email', 'a@acme.test', '--name', 'x', '--json'], env),
+      tessera(['keys', 'create', '--org', organizationId, '--email', 'nobody@acme.test', '--name', 'x', '--json'], env),
+    ]);
+    assertFailed(noOrg, /No organization org_nope/, 1);
+    assertFailed(noUser, /No user nobody@acme.test/, 1);
+  });
+
+  test('keys create with a name already taken exits 1', async () => {
+    assertFailed(await tessera(['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'ci', '--json'], env), /already exists/, 1);
+  });
+
+  test('bad arguments exit non-zero with a message and change nothing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'fly', '--permissions', 'fly', '--json'], /unknown permission 'fly'/],
+      [['orgs', 'create', '--name', 'NoAdmin', '--json'], /--admin-email/],
+      [['orgs', 'create', '--name', 'X', '--admin-email', 'x@x.test', '--tier', 'platinum', '--json'], /platinum/],
+      [['orgs', 'create', '--name', 'X', '--admin-email', 'x@x.test', '--credits', '-5', '--json'], /non-negative integer/],
+      [['no-such-command'], /unknown command/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => tessera(args, env)));
+    cases.forEach(([args, message], i) => {
+      const res = results[i]!;
+      assertFailed(res, message);
+      assert.doesNotMatch(res.stdout, /sk_/, `no key printed for ${args.join(' ')}`);
+    });
+
+    const app = await buildApp(validateConfig({ ...store.settings, logLevel: 'silent' }));
+    try {
+      assert.equal(await app.metadataStore.organizations.count(), 1);
+      const listed = await app.inject({ method: 'GET', url: '/v1/organizations/users/a@acme.test/api-keys', headers: { authorization: `Bearer ${adminKey}` } });
+      assert.equal(listed.json().total, 2);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('an invalid environment exits 2 and names the variable', async () => {
+    assertFailed(await tessera(['migrate', '--json'], { ...env, LOG_LEVEL: 'loud' }), /LOG_LEVEL/, 2);
+  });
+});

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, validateConfig } from '../src/config.ts';
+import { BACKEND } from './helpers/test-app.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Asserts a ConfigError whose message names the environment variable. */
+function assertRejected(fn: () => unknown, envName: string, also?: RegExp): void {
+  assert.throws(fn, (err: unknown) => {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    assert.match(err.message, /^Invalid Tessera configuration/);
+    assert.ok(err.message.includes(envName), `message names ${envName}:\n${err.message}`);
+    if (also) assert.match(err.message, also);
+    return true;
+  });
+}
+
+/** The parent's environment without any setting Tessera reads, so a developer's shell cannot leak in. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out: node ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe(`loadConfig / validateConfig reject bad values [${BACKEND}]`, () => {
+  const cases: [Record<string, string>, string, RegExp?][] = [
+    [{ PORT: 'abc' }, 'PORT', /integer/],
+    [{ PORT: '70000' }, 'PORT', /65535/],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /"loud"/],
+    [{ TESSERA_DATABASE_URL: 'mysql://x' }, 'TESSERA_DATABASE_URL', /postgres/],
+    [{ TESSERA_BOOTSTRAP_API_KEY: 'short' }, 'TESSERA_BOOTSTRAP_API_KEY'],
+    [{ TESSERA_BOOTSTRAP_API_KEY: 'sk_has spaces in it!!!!!' }, 'TESSERA_BOOTSTRAP_API_KEY'],
+    [{ TESSERA_DATABASE_SCHEMA: 'Bad-Name' }, 'TESSERA_DATABASE_SCHEMA'],
+    [{ TESSERA_DATABASE_SCHEMA: 'x; DROP SCHEMA public' }, 'TESSERA_DATABASE_SCHEMA'],
+    [{ TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'not-an-email' }, 'TESSERA_BOOTSTRAP_ADMIN_EMAIL'],
+    [{ TESSERA_BODY_LIMIT: '10' }, 'TESSERA_BODY_LIMIT', /1024/],
+    [{ TESSERA_MIGRATE_ON_START: 'maybe' }, 'TESSERA_MIGRATE_ON_START'],
+    [{ TESSERA_PUBLIC_URL: 'ftp://example.com' }, 'TESSERA_PUBLIC_URL'],
+  ];
+  for (const [env, name, also] of cases) {
+    test(`${JSON.stringify(env)} names ${name}`, () => {
+      assertRejected(() => loadConfig(env), name, also);
+    });
+  }
+
+  test('every bad setting is named at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', TESSERA_DATABASE_SCHEMA: 'Bad-Name' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        for (const name of ['PORT', 'LOG_LEVEL', 'TESSERA_DATABASE_SCHEMA']) assert.ok(err.message.includes(name), `${name} in:\n${err.message}`);
+        return true;
+      },
+    );
+  });
+
+  test('validateConfig names the variable for a typed value too', () => {
+    assertRejected(() => validateConfig({ port: 70000 }), 'PORT');
+    assertRejected(() => validateConfig({ logLevel: 'loud' as never }), 'LOG_LEVEL');
+    assertRejected(() => validateConfig({ databaseUrl: 'mysql://x' }), 'TESSERA_DATABASE_URL');
+    assertRejected(() => validateConfig({ databaseSchema: 'Bad-Name' }), 'TESSERA_DATABASE_SCHEMA');
+  });
+
+  test(
+    'numbers are read exactly: PORT=1e3 or PORT=8080.9 is not silently truncated',
+
+    () => {
+      for (const [value, truncated] of [['1e3', 1], ['8080.9', 8080], ['true', 1]] as const) {
+        let port: number | undefined;
+        try {
+          port = loadConfig({ PORT: value }).port;
+        } catch (err) {
+          assert.ok(err instanceof ConfigError);
+          continue;
+        }
+        assert.notEqual(port, truncated, `PORT=${value} became ${port}`);
+      }
+    },
+  );
+});
+
+describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
+  test('defaults: port 8000 on 127.0.0.1, SQLite in ./data, schema public, info logging', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.dataDir, path.resolve('./data'));
+    assert.ok(path.isAbsolute(config.dataDir));
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.databaseSchema, 'public');
+    assert.equal(config.bootstrapApiKey, undefined);
+    assert.equal(config.bootstrapAdminEmail, 'admin@tessera.local');
+    assert.equal(config.bootstrapOrganizationName, 'Default Organization');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.bodyLimit, 10 * 1024 * 1024);
+    assert.equal(config.migrateOnStart, true);
+    assert.equal(config.publicUrl, undefined);
+    assert.deepEqual(validateConfig({}), config);
+  });
+
+  test('environment strings are converted to numbers and booleans', () => {
+    const key = 'sk_configured_key_0123456789';
+    const config = loadConfig({
+      PORT: '9001',
+      HOST: '0.0.0.0',
+      TESSERA_DATA_DIR: 'relative/dir',
+      TESSERA_DATABASE_URL: 'postgresql://user@db:5432/tessera',
+      TESSERA_DATABASE_SCHEMA: 'tessera_prod',
+      TESSERA_BOOTSTRAP_API_KEY: key,
+      TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'ops@example.com',
+      TESSERA_BOOTSTRAP_ORG_NAME: 'Acme',
+      LOG_LEVEL: 'warn',
+      TESSERA_BODY_LIMIT: '4096',
+      TESSERA_MIGRATE_ON_START: 'false',
+      TESSERA_PUBLIC_URL: 'https://api.example.com',
+      TESSERA_REDIS_URL: 'redis://cache:6379/2',
+      TESSERA_REDIS_PREFIX: 'acme:',
+      TESSERA_RATE_LIMITING: 'off',
+      TESSERA_USAGE_ACCOUNTING: 'false',
+    });
+    assert.deepEqual(config, {
+      redisUrl: 'redis://cache:6379/2',
+      redisKeyPrefix: 'acme:',
+      rateLimiting: false,
+      usageAccounting: false,
+      port: 9001,
+      host: '0.0.0.0',
+      dataDir: path.resolve('relative/dir'),
+      databaseUrl: 'postgresql://user@db:5432/tessera',
+      databaseSchema: 'tessera_prod',
+      bootstrapApiKey: key,
+      bootstrapAdminEmail: 'ops@example.com',
+      bootstrapOrganizationName: 'Acme',
+      logLevel: 'warn',
+      bodyLimit: 4096,
+      migrateOnStart: false,
+      publicUrl: 'https://api.example.com',
+    });
+    assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
+    assert.equal(loadConfig({ PORT: '0' }).port, 0);
+    assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
+  });
+
+  test('empty variables count as unset', () => {
+    const config = loadConfig({ PORT: '', LOG_LEVEL: '', TESSERA_BOOTSTRAP_API_KEY: '' });
+    assert.equal(config.port, 8000);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.bootstrapApiKey, undefined);
+  });
+
+  test('validateConfig ignores undefined overrides and keeps the defaults', () => {
+    const config = validateConfig({ port: undefined, bootstrapApiKey: undefined, logLevel: 'silent' });
+    assert.equal(config.port, 8000);
+    assert.equal(config.logLevel, 'silent');
+    assert.equal('bootstrapApiKey' in config, false);
+  });
+});
+
+describe(`server process with a bad environment [${BACKEND}]`, () => {
+  test('exits with code 2 and prints the message on stderr', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-config-test-'));
+    try {
+      const { code, stdout, stderr } = await run(['--import', 'tsx', 'src/server.ts'], cleanEnv({ PORT: 'abc', TESSERA_DATA_DIR: dataDir }));
+      assert.equal(code, 2, `stdout: ${stdout}\nstderr: ${stderr}`);
+      assert.match(stderr, /Invalid Tessera configuration/);
+      assert.match(stderr, /PORT/);
+      assert.match(stderr, /"abc"/);
+      assert.equal(stdout, '');
+      // It stopped before touching the store.
+      assert.deepEqual(fs.readdirSync(dataDir), []);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
