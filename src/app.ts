@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './api/decorations.ts';
 import { installErrorHandlers } from './api/errors/error-handler.ts';
+import { errorBody, sendError } from './api/errors/render.ts';
 import { createRouteIndex } from './api/errors/route-index.ts';
 import { registerOpenApi } from './api/openapi.ts';
 import { enforceCatalogue } from './api/plugins/operation-policy.ts';
@@ -42,7 +43,17 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Emails in paths can be long; the default 100-character limit would make such users unreachable.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // Router-level failures (a parameter over that limit, a malformed URL) still get the envelope.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendError(
+        reply,
+        errorBody(tooLong ? 414 : 400, 'BadRequestError', tooLong ? 'A path parameter is too long' : 'The URL is not valid', null, tooLong ? 'path_too_long' : 'invalid_url'),
+      );
+    },
     genReqId: () => newId('request', 16),
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

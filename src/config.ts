@@ -3,9 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
 
-const LogLevel = Type.Union(
-  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LogLevel = Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)));
 
 export const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -26,6 +25,14 @@ export const ConfigSchema = Type.Object({
   migrateOnStart: Type.Boolean(),
   /** Public base URL reported as the organization's api_url; null when unknown. */
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Redis for rate-limit counters shared by every API process; in-process memory when absent. */
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Prefix of every Redis key Tessera writes (lets deployments and tests share one Redis). */
+  redisKeyPrefix: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$' }),
+  /** Enforce the per-category rate limits (off only for single-user setups and benchmarks). */
+  rateLimiting: Type.Boolean(),
+  /** Spend credits and count requests (off only for single-user setups and benchmarks). */
+  usageAccounting: Type.Boolean(),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -41,6 +48,9 @@ const DEFAULTS: TesseraConfig = {
   logLevel: 'info',
   bodyLimit: 10 * 1024 * 1024,
   migrateOnStart: true,
+  redisKeyPrefix: 'tessera:',
+  rateLimiting: true,
+  usageAccounting: true,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -51,7 +61,9 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
     const lines = errors.map((e) => {
       const key = e.path.slice(1);
       const name = ENV_NAME_OF[key] ? `${ENV_NAME_OF[key]} (${key})` : key || '(root)';
-      return `  ${name}: ${e.message} (got ${JSON.stringify(e.value)})`;
+      const got = SECRET_KEYS.has(key as keyof TesseraConfig) ? '(value hidden)' : `(got ${JSON.stringify(e.value)})`;
+      const message = key === 'logLevel' ? `Expected one of ${LOG_LEVELS.join(', ')}` : e.message;
+      return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
   }
@@ -71,7 +83,17 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_BODY_LIMIT: 'bodyLimit',
   TESSERA_MIGRATE_ON_START: 'migrateOnStart',
   TESSERA_PUBLIC_URL: 'publicUrl',
+  TESSERA_REDIS_URL: 'redisUrl',
+  TESSERA_REDIS_PREFIX: 'redisKeyPrefix',
+  TESSERA_RATE_LIMITING: 'rateLimiting',
+  TESSERA_USAGE_ACCOUNTING: 'usageAccounting',
 };
+
+/** Values never echoed in an error message. */
+const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl']);
+const INTEGER_KEYS = new Set<keyof TesseraConfig>(['port', 'bodyLimit']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));
 
@@ -81,11 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
   for (const [envKey, key] of Object.entries(ENV_KEYS)) {
     const value = env[envKey];
     if (value === undefined || value === '') continue;
-    raw[key] = value;
+    // Convert only exact forms: "1e3" or "8080.9" for PORT stays a string and fails validation by name.
+    if (INTEGER_KEYS.has(key) && /^\d+$/.test(value)) raw[key] = Number(value);
+    else if (BOOLEAN_KEYS.has(key) && value.toLowerCase() in BOOLEAN_WORDS) raw[key] = BOOLEAN_WORDS[value.toLowerCase()];
+    else raw[key] = value;
   }
-  // Convert only what the schema says is numeric/boolean; "abc" for PORT stays a string and fails validation.
-  const converted = Value.Convert(ConfigSchema, raw) as Partial<TesseraConfig>;
-  return validateConfig(converted);
+  return validateConfig(raw as Partial<TesseraConfig>);
 }
 
 /** Names of the environment variables, for docs and error messages. */

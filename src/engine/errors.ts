@@ -58,3 +58,32 @@ function capitalise(s: string): string {
   const spaced = s.replace(/_/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
+
+export class QuotaExceededError extends TesseraError {
+  constructor(resource: string, current: number, limit: number, tier: string) {
+    super(403, 'QuotaExceededError', `The ${tier} tier allows ${limit} ${resource.replace(/_/g, ' ')}; this organization has ${current}`, { resource, current, limit, tier });
+  }
+}
+
+/** Credits are spent before work starts; a request that cannot pay spends nothing. */
+export class InsufficientCreditsError extends TesseraError {
+  constructor(required: number, balance: number) {
+    super(402, 'InsufficientCreditsError', `This operation needs ${required} credits; the balance is ${balance}`, { required, balance });
+  }
+}
+
+export class SpendingCapReachedError extends TesseraError {
+  constructor(capCents: number, currentCents: number) {
+    super(402, 'SpendingCapReachedError', 'The hard spending cap for this billing period is reached', { hard_spending_cap: capCents, current_spending_cents: currentCents });
+  }
+}
+
+export class TooManyRequestsError extends TesseraError {
+  constructor(
+    readonly category: string,
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'TooManyRequestsError', `Rate limit of ${limit} ${category} requests per minute exceeded`, { category, limit, window: '1m', retry_after: retryAfterSeconds });
+  }
+}

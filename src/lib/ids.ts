@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   clusterRun: 'run_',
   webhook: 'wh_',
   request: 'req_',
+  ledgerEntry: 'led_',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

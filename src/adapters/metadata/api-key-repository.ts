@@ -113,4 +113,24 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
   async touchLastUsed(keyId: string, at: string): Promise<void> {
     await this.db.updateTable('api_keys').set({ last_used_at: at }).where('key_id', '=', keyId).execute();
   }
+
+  async countActive(organizationInternalId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('status', '=', 'active')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async findById(organizationInternalId: string, keyId: string): Promise<ApiKey | undefined> {
+    const row = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('key_id', '=', keyId)
+      .executeTakeFirst();
+    return row && toApiKey(row);
+  }
 }

@@ -46,8 +46,12 @@ async function ensureSchema(databaseUrl: string, schema: string): Promise<void> 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    // schema is validated by config (^[a-z_][a-z0-9_]*$), so quoting it is safe.
+    // schema is validated by config (^[a-z_][a-z0-9_]*$), so quoting it is safe. The advisory lock
+    // serializes processes starting together (CREATE SCHEMA IF NOT EXISTS itself can race).
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('tessera_schema:' || $1))", [schema]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query('COMMIT');
   } finally {
     await client.end();
   }

@@ -26,8 +26,35 @@ export interface OrganizationsTable {
   auto_billing_enabled: number;
   billing_cycle_start: number;
   auth_provider_org_id: string | null;
+  last_grant_period: string | null;
+  spending_caps: ColumnType<unknown, string | null, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface CreditLedgerTable {
+  entry_id: string;
+  organization_internal_id: string;
+  key_id: string | null;
+  operation: string;
+  amount_millis: BigIntColumn;
+  balance_after_millis: BigIntColumn;
+  reference_id: string | null;
+  overdraft: number;
+  created_at: Timestamp;
+}
+
+export interface RequestUsageTable {
+  organization_internal_id: string;
+  key_id: string;
+  operation_id: string;
+  method: string;
+  route: string;
+  category: string;
+  hour: string;
+  request_count: BigIntColumn;
+  error_count: BigIntColumn;
+  last_request_at: string;
 }
 
 export interface UsersTable {
@@ -70,6 +97,8 @@ export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
   api_keys: ApiKeysTable;
+  credit_ledger: CreditLedgerTable;
+  request_usage: RequestUsageTable;
 }
 
 export type { Generated };

@@ -1,8 +1,11 @@
 // MetadataStore over Kysely: the same code serves SQLite and PostgreSQL.
+import { setTimeout as delay } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { AccountRepositories, MetadataStore } from '../../engine/ports/metadata-store.ts';
 import type { Database } from './database-types.ts';
 import { KyselyApiKeyRepository } from './api-key-repository.ts';
+import { KyselyCreditLedgerRepository } from './credit-ledger-repository.ts';
+import { KyselyRequestUsageRepository } from './request-usage-repository.ts';
 import { connect, type ConnectOptions } from './connect.ts';
 import { KyselyMarkerRepository } from './marker-repository.ts';
 import { columnTypes, type Backend } from './migrations/column-types.ts';
@@ -10,9 +13,32 @@ import { MIGRATIONS } from './migrations/index.ts';
 import { KyselyOrganizationRepository } from './organization-repository.ts';
 import { KyselyUserRepository } from './user-repository.ts';
 
+/**
+ * Takes SQLite's write lock, retrying asynchronously: better-sqlite3's busy_timeout waits
+ * synchronously, which would block the event loop of a process holding the lock itself.
+ */
+async function beginImmediate(conn: Kysely<Database>): Promise<void> {
+  await sql`pragma busy_timeout = 0`.execute(conn);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await sql`begin immediate`.execute(conn);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt > 2000) throw err;
+        await delay(25);
+      }
+    }
+  } finally {
+    await sql`pragma busy_timeout = 5000`.execute(conn);
+  }
+}
+
 function repositoriesFor(db: Kysely<Database>): AccountRepositories {
   return {
     markers: new KyselyMarkerRepository(db),
+    ledger: new KyselyCreditLedgerRepository(db),
+    requestUsage: new KyselyRequestUsageRepository(db),
     organizations: new KyselyOrganizationRepository(db),
     users: new KyselyUserRepository(db),
     apiKeys: new KyselyApiKeyRepository(db),
@@ -21,6 +47,8 @@ function repositoriesFor(db: Kysely<Database>): AccountRepositories {
 
 export class KyselyMetadataStore implements MetadataStore {
   readonly markers;
+  readonly ledger;
+  readonly requestUsage;
   readonly organizations;
   readonly users;
   readonly apiKeys;
@@ -32,6 +60,8 @@ export class KyselyMetadataStore implements MetadataStore {
   ) {
     const repos = repositoriesFor(db);
     this.markers = repos.markers;
+    this.ledger = repos.ledger;
+    this.requestUsage = repos.requestUsage;
     this.organizations = repos.organizations;
     this.users = repos.users;
     this.apiKeys = repos.apiKeys;
@@ -58,17 +88,33 @@ export class KyselyMetadataStore implements MetadataStore {
         );
       },
     };
-    const migrator = new Migrator({
-      db: this.db,
-      provider,
-      migrationTableName: 'tessera_migrations',
-      migrationLockTableName: 'tessera_migrations_lock',
-      // Without a schema Kysely would see another schema's migration table in the same database.
-      ...(this.backend === 'postgres' ? { migrationTableSchema: this.schema } : {}),
+    const run = async (db: Kysely<Database>) => {
+      const migrator = new Migrator({
+        db,
+        provider,
+        migrationTableName: 'tessera_migrations',
+        migrationLockTableName: 'tessera_migrations_lock',
+        // Without a schema Kysely would see another schema's migration table in the same database.
+        ...(this.backend === 'postgres' ? { migrationTableSchema: this.schema } : {}),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+    };
+    // PostgreSQL: Kysely's migration lock serializes concurrent starters. SQLite: Kysely takes no
+    // lock, so hold the database's write lock for the whole run (which also makes it atomic).
+    if (this.backend === 'postgres') return run(this.db);
+    return this.db.connection().execute(async (conn) => {
+      await beginImmediate(conn);
+      try {
+        const result = await run(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (err) {
+        await sql`rollback`.execute(conn);
+        throw err;
+      }
     });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-    return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
   }
 
   async ping(): Promise<void> {

@@ -40,6 +40,8 @@ export class KyselyOrganizationRepository implements OrganizationRepository {
         auto_billing_enabled: org.autoBillingEnabled ? 1 : 0,
         billing_cycle_start: org.billingCycleStart,
         auth_provider_org_id: org.authProviderOrgId,
+        last_grant_period: org.lastGrantPeriod,
+        spending_caps: toJson(org.spendingCaps),
         created_at: org.createdAt,
         updated_at: org.updatedAt,
       })
@@ -55,6 +57,7 @@ export class KyselyOrganizationRepository implements OrganizationRepository {
     if (patch.metadata !== undefined) values.metadata = toJson(patch.metadata);
     if (patch.rateLimits !== undefined) values.rate_limits = toJson(patch.rateLimits);
     if (patch.autoBillingEnabled !== undefined) values.auto_billing_enabled = patch.autoBillingEnabled ? 1 : 0;
+    if (patch.spendingCaps !== undefined) values.spending_caps = toJson(patch.spendingCaps);
     await this.db.updateTable('organizations').set(values).where('internal_id', '=', internalId).execute();
     return this.findByInternalId(internalId);
   }
@@ -77,5 +80,31 @@ export class KyselyOrganizationRepository implements OrganizationRepository {
       .where('internal_id', '=', internalId)
       .where('account_type', '=', from)
       .execute();
+  }
+
+  async lock(internalId: string): Promise<void> {
+    await this.db.updateTable('organizations').set({ internal_id: sql`internal_id` }).where('internal_id', '=', internalId).execute();
+  }
+
+  async debitMillis(internalId: string, millis: number, allowOverdraft: boolean, updatedAt: string): Promise<number | null> {
+    // One statement decides and applies: concurrent debits can never both spend the same credits.
+    let query = this.db
+      .updateTable('organizations')
+      .set({ credit_balance_millis: sql`credit_balance_millis - ${millis}`, updated_at: updatedAt })
+      .where('internal_id', '=', internalId);
+    if (!allowOverdraft) query = query.where('credit_balance_millis', '>=', millis);
+    const row = await query.returning('credit_balance_millis').executeTakeFirst();
+    return row ? Number(row.credit_balance_millis) : null;
+  }
+
+  async claimGrant(internalId: string, periodKey: string, millis: number, updatedAt: string): Promise<number | null> {
+    const row = await this.db
+      .updateTable('organizations')
+      .set({ credit_balance_millis: sql`credit_balance_millis + ${millis}`, last_grant_period: periodKey, updated_at: updatedAt })
+      .where('internal_id', '=', internalId)
+      .where((eb) => eb.or([eb('last_grant_period', 'is', null), eb('last_grant_period', '<', periodKey)]))
+      .returning('credit_balance_millis')
+      .executeTakeFirst();
+    return row ? Number(row.credit_balance_millis) : null;
   }
 }

@@ -1,5 +1,6 @@
 // Converts between rows as each driver returns them and the engine's records.
 import type { Selectable } from 'kysely';
+import { DEFAULT_SPENDING_CAPS, type SpendingCaps } from '../../engine/accounts/types.ts';
 import type { AccountTier, ApiKey, KeyStatus, Organization, Permission, RateLimits, ResourceScope, User, UserRole, UserStatus } from '../../engine/accounts/types.ts';
 import type { ApiKeysTable, OrganizationsTable, UsersTable } from './database-types.ts';
 
@@ -35,6 +36,8 @@ export function toOrganization(row: Selectable<OrganizationsTable>): Organizatio
     autoBillingEnabled: row.auto_billing_enabled === 1,
     billingCycleStart: row.billing_cycle_start,
     authProviderOrgId: row.auth_provider_org_id,
+    lastGrantPeriod: row.last_grant_period,
+    spendingCaps: row.spending_caps == null ? { ...DEFAULT_SPENDING_CAPS } : { ...DEFAULT_SPENDING_CAPS, ...fromJson<SpendingCaps>(row.spending_caps) },
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };

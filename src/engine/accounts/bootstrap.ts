@@ -1,5 +1,5 @@
+import { systemClock, type Clock } from '../ports/clock.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
-import { nowIso } from '../../lib/time.ts';
 import { provisionOrganizationWith } from './provision-organization.ts';
 
 export interface BootstrapOptions {
@@ -23,9 +23,9 @@ export const BOOTSTRAP_CREDITS = 1_000;
  * and its `admin-key`. Runs once per store even when several processes start together: the
  * marker claim and the inserts commit (or roll back) as one transaction.
  */
-export async function bootstrapIfEmpty(store: MetadataStore, options: BootstrapOptions): Promise<BootstrapResult | null> {
+export async function bootstrapIfEmpty(store: MetadataStore, options: BootstrapOptions, clock: Clock = systemClock): Promise<BootstrapResult | null> {
   return store.transaction(async (repos) => {
-    if (!(await repos.markers.claimOnce('bootstrap', nowIso()))) return null;
+    if (!(await repos.markers.claimOnce('bootstrap', clock.now().toISOString()))) return null;
     if ((await repos.organizations.count()) > 0) return null;
     const provisioned = await provisionOrganizationWith(repos, {
       organizationName: options.organizationName,
@@ -34,7 +34,7 @@ export async function bootstrapIfEmpty(store: MetadataStore, options: BootstrapO
       adminEmail: options.adminEmail,
       adminName: 'Administrator',
       apiKey: options.apiKey,
-    });
+    }, clock.now());
     return { organizationId: provisioned.organizationId, adminEmail: provisioned.adminEmail, generatedApiKey: options.apiKey ? null : provisioned.apiKey };
   });
 }

@@ -1,8 +1,8 @@
 import type { AccountRepositories } from '../ports/metadata-store.ts';
 import { newId } from '../../lib/ids.ts';
-import { nowIso } from '../../lib/time.ts';
-import { DEFAULT_RATE_LIMITS, MILLIS_PER_CREDIT } from './tiers.ts';
-import type { AccountTier, Organization } from './types.ts';
+import { billingPeriodAt } from '../billing/billing-period.ts';
+import { MILLIS_PER_CREDIT, TIERS } from './tiers.ts';
+import { DEFAULT_SPENDING_CAPS, type AccountTier, type Organization } from './types.ts';
 
 export interface NewOrganization {
   organizationName: string;
@@ -10,9 +10,14 @@ export interface NewOrganization {
   credits: number;
 }
 
-/** Used by bootstrap and the CLI: organizations are not created over the public API (as in Mixpeek). */
-export async function createOrganization(repos: AccountRepositories, input: NewOrganization): Promise<Organization> {
-  const at = nowIso();
+/**
+ * Used by bootstrap and the CLI: organizations are not created over the public API (as in Mixpeek).
+ * The starting credits stand for the current billing period's allocation, so the next monthly
+ * grant comes at the next cycle day.
+ */
+export async function createOrganization(repos: AccountRepositories, input: NewOrganization, now: Date): Promise<Organization> {
+  const at = now.toISOString();
+  const billingCycleStart = 1;
   const org: Organization = {
     internalId: newId('organizationInternal', 24),
     organizationId: newId('organization'),
@@ -23,13 +28,26 @@ export async function createOrganization(repos: AccountRepositories, input: NewO
     metadata: {},
     billingEmail: null,
     notificationsEmail: null,
-    rateLimits: { ...DEFAULT_RATE_LIMITS },
+    rateLimits: { ...TIERS[input.accountType].rateLimits },
     autoBillingEnabled: false,
-    billingCycleStart: 1,
+    billingCycleStart,
     authProviderOrgId: null,
+    lastGrantPeriod: billingPeriodAt(now, billingCycleStart).key,
+    spendingCaps: { ...DEFAULT_SPENDING_CAPS },
     createdAt: at,
     updatedAt: at,
   };
   await repos.organizations.insert(org);
+  await repos.ledger.append({
+    entryId: newId('ledgerEntry'),
+    organizationInternalId: org.internalId,
+    keyId: null,
+    operation: 'opening_balance',
+    amountMillis: org.creditBalanceMillis,
+    balanceAfterMillis: org.creditBalanceMillis,
+    referenceId: 'opening_balance',
+    overdraft: false,
+    createdAt: at,
+  });
   return org;
 }

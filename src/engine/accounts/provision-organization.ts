@@ -1,5 +1,6 @@
 // Creating an organization with its first admin: what the CLI offers operators (Mixpeek has no
 // public endpoint for it), and what bootstrap does on first start.
+import { systemClock, type Clock } from '../ports/clock.ts';
 import type { AccountRepositories, MetadataStore } from '../ports/metadata-store.ts';
 import { issueApiKey, PROTECTED_KEY_NAME } from './api-key-service.ts';
 import { createOrganization } from './create-organization.ts';
@@ -23,13 +24,13 @@ export interface ProvisionedOrganization {
   apiKey: string;
 }
 
-export async function provisionOrganization(store: MetadataStore, request: ProvisionRequest): Promise<ProvisionedOrganization> {
-  return store.transaction((repos) => provisionOrganizationWith(repos, request));
+export async function provisionOrganization(store: MetadataStore, request: ProvisionRequest, clock: Clock = systemClock): Promise<ProvisionedOrganization> {
+  return store.transaction((repos) => provisionOrganizationWith(repos, request, clock.now()));
 }
 
 /** The same, inside a transaction the caller already holds. */
-export async function provisionOrganizationWith(repos: AccountRepositories, request: ProvisionRequest): Promise<ProvisionedOrganization> {
-  const org = await createOrganization(repos, { organizationName: request.organizationName, accountType: request.accountType, credits: request.credits });
+export async function provisionOrganizationWith(repos: AccountRepositories, request: ProvisionRequest, now: Date): Promise<ProvisionedOrganization> {
+  const org = await createOrganization(repos, { organizationName: request.organizationName, accountType: request.accountType, credits: request.credits }, now);
   const admin = await createUser(repos, org.internalId, {
     email: request.adminEmail,
     userName: request.adminName,

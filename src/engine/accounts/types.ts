@@ -36,9 +36,29 @@ export interface Organization {
   autoBillingEnabled: boolean;
   billingCycleStart: number;
   authProviderOrgId: string | null;
+  /** Start (YYYY-MM-DD) of the last billing period whose monthly allocation was granted. */
+  lastGrantPeriod: string | null;
+  spendingCaps: SpendingCaps;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Amounts in USD cents, as Mixpeek's spending-caps endpoints take them. */
+export interface SpendingCaps {
+  monthlyBudgetCents: number | null;
+  alertThresholds: number[];
+  alertsEnabled: boolean;
+  hardCapCents: number | null;
+  hardCapEnabled: boolean;
+}
+
+export const DEFAULT_SPENDING_CAPS: SpendingCaps = {
+  monthlyBudgetCents: null,
+  alertThresholds: [80, 95],
+  alertsEnabled: true,
+  hardCapCents: null,
+  hardCapEnabled: false,
+};
 
 export interface User {
   userId: string;

@@ -3,7 +3,7 @@
 import type { AccountTier, ApiKey, Organization, User, UserRole, UserStatus } from '../accounts/types.ts';
 
 export type OrganizationPatch = Partial<
-  Pick<Organization, 'organizationName' | 'logoUrl' | 'billingEmail' | 'notificationsEmail' | 'metadata' | 'rateLimits' | 'autoBillingEnabled'>
+  Pick<Organization, 'organizationName' | 'logoUrl' | 'billingEmail' | 'notificationsEmail' | 'metadata' | 'rateLimits' | 'autoBillingEnabled' | 'spendingCaps'>
 >;
 
 export interface OrganizationRepository {
@@ -15,6 +15,76 @@ export interface OrganizationRepository {
   /** Atomically adds to the balance and returns the balance after the addition. */
   addCreditMillis(internalId: string, millis: number, updatedAt: string): Promise<number>;
   setAccountType(internalId: string, from: AccountTier, to: AccountTier, updatedAt: string): Promise<void>;
+  /**
+   * Takes the organization's row lock for the rest of the transaction (a no-op write), so counts
+   * read after it (quotas, period spending) cannot race another transaction's insert.
+   */
+  lock(internalId: string): Promise<void>;
+  /**
+   * Subtracts from the balance in one conditional statement: returns the new balance, or null when
+   * the balance does not cover the amount and overdraft is not allowed.
+   */
+  debitMillis(internalId: string, millis: number, allowOverdraft: boolean, updatedAt: string): Promise<number | null>;
+  /** Adds a period's grant once: returns the new balance, or null when that period was already granted. */
+  claimGrant(internalId: string, periodKey: string, millis: number, updatedAt: string): Promise<number | null>;
+}
+
+export interface LedgerEntry {
+  entryId: string;
+  organizationInternalId: string;
+  keyId: string | null;
+  operation: string;
+  /** Positive adds credits, negative spends them (thousandths of a credit). */
+  amountMillis: number;
+  balanceAfterMillis: number;
+  referenceId: string | null;
+  overdraft: boolean;
+  createdAt: string;
+}
+
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
+export interface CreditLedgerRepository {
+  append(entry: LedgerEntry): Promise<void>;
+  /** Credits spent (as a positive number of millis) in [from, to), optionally by one key. */
+  spentMillis(organizationInternalId: string, range: TimeRange, keyId?: string): Promise<number>;
+  spentByOperation(organizationInternalId: string, range: TimeRange, keyId?: string): Promise<Record<string, number>>;
+  /** Sum of every entry: equals the balance while the ledger is the truth. */
+  sumMillis(organizationInternalId: string): Promise<number>;
+  findByReference(organizationInternalId: string, referenceId: string): Promise<LedgerEntry | undefined>;
+}
+
+export interface RequestCount {
+  organizationInternalId: string;
+  keyId: string;
+  operationId: string;
+  method: string;
+  route: string;
+  category: string;
+  /** ISO start of the UTC hour. */
+  hour: string;
+  requests: number;
+  errors: number;
+  lastRequestAt: string;
+}
+
+export interface EndpointUsage {
+  operationId: string;
+  method: string;
+  route: string;
+  category: string;
+  requests: number;
+  errors: number;
+  lastRequestAt: string;
+}
+
+export interface RequestUsageRepository {
+  /** Adds the counts to the stored ones (upsert-increment). */
+  add(counts: readonly RequestCount[]): Promise<void>;
+  byEndpoint(organizationInternalId: string, range: TimeRange, keyId?: string): Promise<EndpointUsage[]>;
 }
 
 export type UserPatch = Partial<Pick<User, 'userName' | 'avatarUrl' | 'role' | 'status' | 'metadata'>>;
@@ -49,6 +119,9 @@ export interface ApiKeyRepository {
   listForUser(organizationInternalId: string, userId: string, includeRevoked: boolean): Promise<ApiKey[]>;
   update(organizationInternalId: string, keyId: string, patch: ApiKeyPatch): Promise<ApiKey | undefined>;
   revokeAllForUser(organizationInternalId: string, userId: string, revokedAt: string, revokedBy: string): Promise<number>;
+  /** Active keys in the organization: what the api_keys quota counts. */
+  countActive(organizationInternalId: string): Promise<number>;
+  findById(organizationInternalId: string, keyId: string): Promise<ApiKey | undefined>;
   touchLastUsed(keyId: string, at: string): Promise<void>;
 }
 
@@ -59,6 +132,8 @@ export interface MarkerRepository {
 
 export interface AccountRepositories {
   markers: MarkerRepository;
+  ledger: CreditLedgerRepository;
+  requestUsage: RequestUsageRepository;
   organizations: OrganizationRepository;
   users: UserRepository;
   apiKeys: ApiKeyRepository;

@@ -1,7 +1,9 @@
 // Versioned migrations, applied in name order. Never edit one that has shipped: add the next.
 import type { Migration } from './column-types.ts';
 import { accounts } from './0001-accounts.ts';
+import { creditsAndUsage } from './0002-credits-and-usage.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
+  '0002-credits-and-usage': creditsAndUsage,
 };

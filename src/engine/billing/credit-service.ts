@@ -1,0 +1,160 @@
+// Credits: every change to a balance is one conditional SQL update plus one ledger entry, in one
+// transaction. The ledger is the truth (its entries sum to the balance); the balance column is what
+// makes "never below zero" a single atomic statement.
+import { InsufficientCreditsError, NotFoundError, SpendingCapReachedError } from '../errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { AccountRepositories, MetadataStore } from '../ports/metadata-store.ts';
+import { newId } from '../../lib/ids.ts';
+import { MILLIS_PER_CREDIT, rateLimitsAfterUpgrade, TIERS, tierAfterTopUp, wholeCredits } from '../accounts/tiers.ts';
+import type { AccountTier, Organization } from '../accounts/types.ts';
+import { billingPeriodAt, type BillingPeriod } from './billing-period.ts';
+
+export interface SpendRequest {
+  organizationInternalId: string;
+  keyId: string | null;
+  /** What is paid for: an operationId or a finer name (e.g. an extractor). */
+  operation: string;
+  /** May be fractional (0.1 credit per search); kept exactly in thousandths. */
+  credits: number;
+  /** Idempotency: a second spend with the same reference is not charged again. */
+  referenceId: string;
+}
+
+export interface Spend {
+  entryId: string;
+  amountMillis: number;
+  balanceAfterMillis: number;
+  overdraft: boolean;
+}
+
+export interface CreditTopUp {
+  previousBalance: number;
+  creditsAdded: number;
+  newBalance: number;
+  previousTier: AccountTier;
+  newTier: AccountTier;
+  tierUpgraded: boolean;
+}
+
+/** 1 credit = $0.001 = 0.1 cent; caps are in cents. */
+export const millisToCents = (millis: number): number => millis / 10_000;
+
+export class CreditService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly clock: Clock,
+  ) {}
+
+  period(org: Organization): BillingPeriod {
+    return billingPeriodAt(this.clock.now(), org.billingCycleStart);
+  }
+
+  /**
+   * Grants the tier's monthly allocation on the first request of a new billing period. Cheap when
+   * nothing is due (a string comparison); once per period even across processes (conditional update
+   * on last_grant_period plus a unique ledger reference). Returns the organization as it now is.
+   */
+  async ensureMonthlyGrant(org: Organization): Promise<Organization> {
+    const period = this.period(org);
+    if (org.lastGrantPeriod !== null && org.lastGrantPeriod >= period.key) return org;
+    const allocation = TIERS[org.accountType].monthlyCredits ?? 0;
+    const millis = allocation * MILLIS_PER_CREDIT;
+    const at = this.clock.now().toISOString();
+    await this.store.transaction(async (repos) => {
+      const balance = await repos.organizations.claimGrant(org.internalId, period.key, millis, at);
+      if (balance === null || millis === 0) return;
+      await repos.ledger.append(entry(org.internalId, null, 'monthly_grant', millis, balance, `monthly_grant:${period.key}`, at));
+    });
+    return (await this.store.organizations.findByInternalId(org.internalId)) ?? org;
+  }
+
+  /**
+   * Spends before the work starts. Refused (nothing spent) when the balance does not cover it —
+   * unless auto-billing is on, in which case the overdraft is recorded for the next invoice — or
+   * when the hard spending cap would be passed.
+   */
+  async spend(request: SpendRequest): Promise<Spend | null> {
+    const millis = Math.round(request.credits * MILLIS_PER_CREDIT);
+    if (millis <= 0) return null;
+    return this.store.transaction(async (repos) => {
+      const previous = await repos.ledger.findByReference(request.organizationInternalId, request.referenceId);
+      if (previous) return { entryId: previous.entryId, amountMillis: -previous.amountMillis, balanceAfterMillis: previous.balanceAfterMillis, overdraft: previous.overdraft };
+
+      await repos.organizations.lock(request.organizationInternalId);
+      const org = await repos.organizations.findByInternalId(request.organizationInternalId);
+      if (!org) throw new NotFoundError('organization', request.organizationInternalId);
+      await this.assertUnderHardCap(repos, org, millis);
+
+      const at = this.clock.now().toISOString();
+      const balance = await repos.organizations.debitMillis(org.internalId, millis, org.autoBillingEnabled, at);
+      if (balance === null) throw new InsufficientCreditsError(request.credits, wholeCredits(org.creditBalanceMillis));
+      const e = entry(org.internalId, request.keyId, request.operation, -millis, balance, request.referenceId, at, balance < 0);
+      await repos.ledger.append(e);
+      return { entryId: e.entryId, amountMillis: millis, balanceAfterMillis: balance, overdraft: e.overdraft };
+    });
+  }
+
+  /** Gives back a spend whose work failed. Idempotent through its reference. */
+  async refund(organizationInternalId: string, keyId: string | null, operation: string, spend: Spend, referenceId: string): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      if (await repos.ledger.findByReference(organizationInternalId, `refund:${referenceId}`)) return;
+      const at = this.clock.now().toISOString();
+      const balance = await repos.organizations.addCreditMillis(organizationInternalId, spend.amountMillis, at);
+      await repos.ledger.append(entry(organizationInternalId, keyId, `refund:${operation}`, spend.amountMillis, balance, `refund:${referenceId}`, at));
+    });
+  }
+
+  async topUp(organizationInternalId: string, keyId: string | null, credits: number): Promise<CreditTopUp> {
+    return this.store.transaction(async (repos) => {
+      await repos.organizations.lock(organizationInternalId);
+      const before = await repos.organizations.findByInternalId(organizationInternalId);
+      if (!before) throw new NotFoundError('organization', organizationInternalId);
+      const at = this.clock.now().toISOString();
+      const millis = credits * MILLIS_PER_CREDIT;
+      const afterMillis = await repos.organizations.addCreditMillis(organizationInternalId, millis, at);
+      await repos.ledger.append(entry(organizationInternalId, keyId, 'credit_purchase', millis, afterMillis, null, at));
+      const newBalance = wholeCredits(afterMillis);
+      const newTier = tierAfterTopUp(before.accountType, newBalance);
+      if (newTier !== before.accountType) {
+        await repos.organizations.setAccountType(organizationInternalId, before.accountType, newTier, at);
+        // PRO and TEAM get higher rate limits automatically; custom higher limits are kept.
+        await repos.organizations.update(organizationInternalId, { rateLimits: rateLimitsAfterUpgrade(before.rateLimits, newTier) }, at);
+      }
+      return {
+        previousBalance: wholeCredits(afterMillis - millis),
+        creditsAdded: credits,
+        newBalance,
+        previousTier: before.accountType,
+        newTier,
+        tierUpgraded: newTier !== before.accountType,
+      };
+    });
+  }
+
+  /** Credits spent in the organization's current billing period, in thousandths. */
+  async periodSpentMillis(org: Organization, keyId?: string): Promise<number> {
+    const period = this.period(org);
+    return this.store.ledger.spentMillis(org.internalId, { from: period.start.toISOString(), to: period.end.toISOString() }, keyId);
+  }
+
+  private async assertUnderHardCap(repos: AccountRepositories, org: Organization, millis: number): Promise<void> {
+    const caps = org.spendingCaps;
+    if (!caps.hardCapEnabled || caps.hardCapCents === null) return;
+    const period = this.period(org);
+    const spent = await repos.ledger.spentMillis(org.internalId, { from: period.start.toISOString(), to: period.end.toISOString() });
+    if (millisToCents(spent + millis) > caps.hardCapCents) throw new SpendingCapReachedError(caps.hardCapCents, Math.floor(millisToCents(spent)));
+  }
+}
+
+function entry(
+  organizationInternalId: string,
+  keyId: string | null,
+  operation: string,
+  amountMillis: number,
+  balanceAfterMillis: number,
+  referenceId: string | null,
+  createdAt: string,
+  overdraft = false,
+) {
+  return { entryId: newId('ledgerEntry'), organizationInternalId, keyId, operation, amountMillis, balanceAfterMillis, referenceId, overdraft, createdAt };
+}
