@@ -1,7 +1,8 @@
 // The process under load for bench/organization.ts. It runs apart from the load generator so that
 // autocannon's own CPU use never lands on the server's event loop and skews the latency numbers.
 //
-// Input (env): BENCH_DATA_DIR (an empty directory) and BENCH_API_KEY (the bootstrap admin key).
+// Input (env): BENCH_DATA_DIR (an empty directory), BENCH_API_KEY (the bootstrap admin key) and
+// BENCH_USAGE_ACCOUNTING ('0' switches request counting and credit charging off; default on).
 // Output: one ReadyLine (bench/protocol.ts) on stdout once it listens.
 import { Type } from '@sinclair/typebox';
 import { buildApp } from '../src/app.ts';
@@ -19,7 +20,17 @@ async function main(): Promise<void> {
   const apiKey = process.env.BENCH_API_KEY;
   if (!dataDir || !apiKey) throw new Error('BENCH_DATA_DIR and BENCH_API_KEY must be set');
 
-  const config = validateConfig({ dataDir, bootstrapApiKey: apiKey, logLevel: 'warn', host: '127.0.0.1', port: 0 });
+  const config = validateConfig({
+    dataDir,
+    bootstrapApiKey: apiKey,
+    logLevel: 'warn',
+    host: '127.0.0.1',
+    port: 0,
+    // A fresh organization allows a handful of metadata requests a minute: with the limiter on,
+    // the load would measure how fast Tessera answers 429.
+    rateLimiting: false,
+    usageAccounting: process.env.BENCH_USAGE_ACCOUNTING !== '0',
+  });
   const app = await buildApp(config, {
     extend: (scope) => {
       // Same app, hooks, request ids and serializer machinery as /v1, minus authentication, the

@@ -4,10 +4,11 @@
 //   npm run bench [-- --json]     (or: npx tsx bench/organization.ts [--json])
 //
 // Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
-// BENCH_ENFORCE=1 (exit non-zero when the target is missed), BENCH_CPU_PROF=<dir> (server writes a
-// V8 CPU profile covering both phases there).
+// BENCH_ENFORCE=1 (exit non-zero when the target is missed), BENCH_USAGE_ACCOUNTING=0 (server
+// neither counts requests nor charges credits), BENCH_CPU_PROF=<dir> (server writes a V8 CPU
+// profile covering both phases there). Rate limiting is always off in the server: see bench-server.ts.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ interface Settings {
   warmupSeconds: number;
   connections: number;
   enforce: boolean;
+  usageAccounting: boolean;
   json: boolean;
   cpuProfileDir: string | undefined;
 }
@@ -49,6 +51,9 @@ interface Summary {
   node: string;
   cpus: number;
   cpuModel: string;
+  /** The tree that was measured; srcDirty when src/ differs from that commit. */
+  git: { commit: string; srcDirty: boolean } | null;
+  server: { rateLimiting: false; usageAccounting: boolean };
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -66,6 +71,7 @@ function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
     warmupSeconds: positiveInteger(env, 'BENCH_WARMUP', 3),
     connections: positiveInteger(env, 'BENCH_CONNECTIONS', 10),
     enforce: env.BENCH_ENFORCE === '1',
+    usageAccounting: env.BENCH_USAGE_ACCOUNTING !== '0',
     json: argv.includes('--json'),
     cpuProfileDir: env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : undefined,
   };
@@ -216,6 +222,8 @@ function summarise(settings: Settings, bare: RouteResult, organizations: RouteRe
     node: process.version,
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    git: gitState(),
+    server: { rateLimiting: false, usageAccounting: settings.usageAccounting },
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     warmupSeconds: settings.warmupSeconds,
@@ -230,6 +238,16 @@ function summarise(settings: Settings, bare: RouteResult, organizations: RouteRe
   };
 }
 
+function gitState(): Summary['git'] {
+  try {
+    const run = (args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: run(['rev-parse', '--short', 'HEAD']), srcDirty: run(['status', '--porcelain', '--', 'src']) !== '' };
+  } catch {
+    // Not a git checkout (an unpacked tarball): the numbers stand without it.
+    return null;
+  }
+}
+
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -242,6 +260,7 @@ function render(s: Summary): string {
     '',
     `GET ${ORGANIZATIONS_PATH} vs bare Fastify JSON route`,
     `node ${s.node}, ${s.cpus} CPUs (${s.cpuModel}), ${s.connections} connections, ${s.durationSeconds} s per route after ${s.warmupSeconds} s warm-up`,
+    `tree ${s.git ? `${s.git.commit}${s.git.srcDirty ? ' + uncommitted src/ changes' : ''}` : 'unknown'}; server: rate limiting off, usage accounting ${s.server.usageAccounting ? 'on' : 'off'}`,
     '',
     `${'route'.padEnd(28)}${'req/s avg'.padStart(12)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'requests'.padStart(12)}${'non-2xx'.padStart(9)}`,
     row(`GET ${s.routes.bare.path}`, s.routes.bare),

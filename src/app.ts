@@ -8,12 +8,16 @@ import { createRouteIndex } from './api/errors/route-index.ts';
 import { registerOpenApi } from './api/openapi.ts';
 import { enforceCatalogue } from './api/plugins/operation-policy.ts';
 import apiKeyRoutes from './api/routes/v1/api-keys/index.ts';
+import billingRoutes from './api/routes/v1/billing/index.ts';
+import usageRoutes from './api/routes/v1/usage/index.ts';
 import healthRoutes from './api/routes/v1/health/index.ts';
 import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
-import { openMetadataStore } from './compose.ts';
+import { openMetadataStore, openRateLimitCounter } from './compose.ts';
+import { systemClock, type Clock } from './engine/ports/clock.ts';
+import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
@@ -33,6 +37,8 @@ export interface BuildOptions {
   extend?: (app: FastifyInstance) => void | Promise<void>;
   /** Where log lines go (default stdout); tests read them to check what a failure logged. */
   logStream?: NodeJS.WritableStream;
+  /** Time for billing periods and grants (default: the system clock); tests move it across months. */
+  clock?: Clock;
 }
 
 export async function buildApp(config: TesseraConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -58,24 +64,41 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const clock = options.clock ?? systemClock;
   const store = await openMetadataStore(config);
-  app.addHook('onClose', async () => store.close());
+  let counter: RateLimitCounter | undefined;
   try {
     if (config.migrateOnStart) await store.migrate();
-    const bootstrap = await bootstrapIfEmpty(store, {
-      organizationName: config.bootstrapOrganizationName,
-      adminEmail: config.bootstrapAdminEmail,
-      apiKey: config.bootstrapApiKey,
-    });
+    const bootstrap = await bootstrapIfEmpty(
+      store,
+      { organizationName: config.bootstrapOrganizationName, adminEmail: config.bootstrapAdminEmail, apiKey: config.bootstrapApiKey },
+      clock,
+    );
     app.decorate('bootstrap', bootstrap);
+    counter = await openRateLimitCounter(config);
   } catch (err) {
     await store.close();
     throw err;
   }
+  const services = createServices({
+    store,
+    clock,
+    rateLimitCounter: counter,
+    usageAccounting: config.usageAccounting,
+    onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),
+  });
+  services.requestUsage?.start();
+  // Pending usage counts are written before the store closes: a clean shutdown loses nothing.
+  app.addHook('onClose', async () => {
+    await services.requestUsage?.close();
+    await counter?.close();
+    await store.close();
+  });
   app.decorate('metadataStore', store);
-  app.decorate('services', createServices(store));
+  app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
   app.decorateRequest('principal', null);
+  app.decorateRequest('charge', null);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
@@ -93,6 +116,8 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   await app.register(organizationRoutes, { prefix: '/v1/organizations' });
   await app.register(userRoutes, { prefix: '/v1/organizations/users' });
   await app.register(apiKeyRoutes, { prefix: '/v1/organizations/users/:user_email/api-keys' });
+  await app.register(usageRoutes, { prefix: '/v1/organizations' });
+  await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

@@ -2,6 +2,8 @@
 import { KyselyMetadataStore } from './adapters/metadata/kysely-metadata-store.ts';
 import type { TesseraConfig } from './config.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
+import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
+import { createRateLimitCounter } from './adapters/limiter/flexible-counter.ts';
 
 export async function openMetadataStore(config: TesseraConfig): Promise<MetadataStore> {
   return KyselyMetadataStore.open({
@@ -9,4 +11,10 @@ export async function openMetadataStore(config: TesseraConfig): Promise<Metadata
     databaseUrl: config.databaseUrl,
     databaseSchema: config.databaseSchema,
   });
+}
+
+/** In-process counters by default; Redis (shared by every API process) when TESSERA_REDIS_URL is set. */
+export async function openRateLimitCounter(config: TesseraConfig): Promise<RateLimitCounter | undefined> {
+  if (!config.rateLimiting) return undefined;
+  return createRateLimitCounter({ windowSeconds: 60, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
 }

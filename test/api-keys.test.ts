@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, createUser, keyFor, otherOrganization } from './helpers/accounts.ts';
+import { createKey, createUser, keyFor, otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -13,6 +13,7 @@ describe(`API keys [${BACKEND}]`, () => {
   const owner = 'owner@example.com';
   before(async () => {
     t = await createTestApp();
+    await upgradeToTeam(t);
     await createUser(t, { email: owner, role: 'admin' });
   });
   after(() => t.close());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, createUser } from './helpers/accounts.ts';
+import { createKey, createUser, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -8,6 +8,7 @@ describe(`authentication [${BACKEND}]`, () => {
   let t: TestApp;
   before(async () => {
     t = await createTestApp();
+    await upgradeToTeam(t);
   });
   after(() => t.close());
 

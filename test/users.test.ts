@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createKey, createUser, getOrganization, keyFor, otherOrganization } from './helpers/accounts.ts';
+import { createKey, createUser, getOrganization, keyFor, otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -11,6 +11,7 @@ describe(`organization users [${BACKEND}]`, () => {
   let t: TestApp;
   before(async () => {
     t = await createTestApp();
+    await upgradeToTeam(t);
   });
   after(() => t.close());
 

@@ -1,5 +1,5 @@
-// The single place that says what each /v1 operation is: its rate-limit category and the
-// permission a key needs. Keys are Mixpeek's operationIds, so the catalogue, the OpenAPI
+// The single place that says what each /v1 operation is: its rate-limit category, the permission
+// a key needs, and the credits a successful request costs. Keys are Mixpeek's operationIds, so the catalogue, the OpenAPI
 // document and Mixpeek's SDKs all name an operation the same way. A /v1 route missing from
 // here fails app start-up (see plugins/operation-policy.ts).
 import type { Permission, RateLimitCategory } from '../engine/accounts/types.ts';
@@ -7,9 +7,16 @@ import type { Permission, RateLimitCategory } from '../engine/accounts/types.ts'
 export interface OperationPolicy {
   category: RateLimitCategory;
   permission: Permission;
+  /**
+   * Credits charged per request before the handler runs (refunded if it fails). Costs that depend
+   * on the request (per MB uploaded, per minute of video) are charged by the handler itself through
+   * CreditService with the amounts of docs/limits-and-credits.md.
+   */
+  credits: number;
 }
 
-const metadata = (permission: Permission): OperationPolicy => ({ category: 'metadata', permission });
+/** Configuration and administration: zero-credit (the seed's `metadata` category). */
+const metadata = (permission: Permission): OperationPolicy => ({ category: 'metadata', permission, credits: 0 });
 
 export const OPERATIONS: Record<string, OperationPolicy> = {
   // Organization
@@ -28,7 +35,31 @@ export const OPERATIONS: Record<string, OperationPolicy> = {
   update_api_key_v1_organizations_users__user_email__api_keys__key_name__patch: metadata('write'),
   delete_api_key_v1_organizations_users__user_email__api_keys__key_name__delete: metadata('write'),
   rotate_api_key_v1_organizations_users__user_email__api_keys__key_name__rotate_post: metadata('write'),
+  // Usage: your own key's with `read`, another user's key with `admin` (checked by the service).
+  get_org_usage_v1_organizations_usage_get: metadata('read'),
+  get_api_key_usage_v1_organizations_api_keys__key_id__usage_get: metadata('read'),
+  get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get: metadata('read'),
+  // Billing
+  get_credit_balance_v1_organizations_billing_balance_get: metadata('read'),
+  get_current_usage_v1_organizations_billing_usage_current_get: metadata('read'),
+  get_usage_breakdown_v1_organizations_billing_usage_breakdown_get: metadata('read'),
+  enable_auto_billing_v1_organizations_billing_enable_auto_billing_post: metadata('admin'),
+  disable_auto_billing_v1_organizations_billing_disable_auto_billing_post: metadata('admin'),
+  get_spending_caps_v1_organizations_billing_spending_caps_get: metadata('read'),
+  update_spending_caps_v1_organizations_billing_spending_caps_post: metadata('admin'),
 };
+
+/**
+ * Credit costs of the operations Mixpeek meters, for the handlers that charge them (SPEC §20).
+ * The resources that incur them (uploads, extraction, retrieval) use these numbers.
+ */
+export const METERED_COSTS = {
+  upload_per_started_mb: 1,
+  video_processing_per_minute: 10,
+  document_creation: 1,
+  knn_search_per_query: 0.1,
+  hybrid_search_per_query: 0.2,
+} as const;
 
 /** Operations that need no API key (SPEC §0.1). */
 export const PUBLIC_OPERATIONS = new Set(['healthcheck_v1_health_get', 'liveness_v1_health_liveness_get']);

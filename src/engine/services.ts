@@ -3,23 +3,56 @@ import { ApiKeyService } from './accounts/api-key-service.ts';
 import { Authenticator } from './accounts/authenticator.ts';
 import { OrganizationService } from './accounts/organization-service.ts';
 import { UserService } from './accounts/user-service.ts';
+import { CreditService } from './billing/credit-service.ts';
+import { UsageService } from './billing/usage-service.ts';
 import { HealthService } from './health/health-service.ts';
+import { RateLimitPolicy } from './limits/rate-limit-policy.ts';
+import type { Clock } from './ports/clock.ts';
 import type { MetadataStore } from './ports/metadata-store.ts';
+import type { RateLimitCounter } from './ports/rate-limit-counter.ts';
+import { RequestUsageRecorder } from './usage/request-usage-recorder.ts';
 
 export interface Services {
   authenticator: Authenticator;
   organizations: OrganizationService;
   users: UserService;
   apiKeys: ApiKeyService;
+  credits: CreditService;
+  usage: UsageService;
+  /** null when rate limiting is switched off. */
+  rateLimits: RateLimitPolicy | null;
+  /** null when usage accounting is switched off. */
+  requestUsage: RequestUsageRecorder | null;
+  /** Spend credits on requests (off: nothing is charged, for single-user setups and benchmarks). */
+  chargeCredits: boolean;
   health: HealthService;
+  clock: Clock;
 }
 
-export function createServices(store: MetadataStore): Services {
+export interface ServiceDependencies {
+  store: MetadataStore;
+  clock: Clock;
+  /** Absent when rate limiting is off. */
+  rateLimitCounter?: RateLimitCounter | undefined;
+  usageAccounting: boolean;
+  onBackgroundError?: (err: unknown) => void;
+}
+
+export function createServices(deps: ServiceDependencies): Services {
+  const { store, clock } = deps;
+  const credits = new CreditService(store, clock);
+  const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store),
-    organizations: new OrganizationService(store),
+    organizations: new OrganizationService(store, credits),
     users: new UserService(store),
     apiKeys: new ApiKeyService(store),
+    credits,
+    usage: new UsageService(store, clock, requestUsage),
+    rateLimits: deps.rateLimitCounter ? new RateLimitPolicy(deps.rateLimitCounter) : null,
+    requestUsage,
+    chargeCredits: deps.usageAccounting,
     health: new HealthService(store),
+    clock,
   };
 }

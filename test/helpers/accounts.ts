@@ -40,3 +40,13 @@ export async function getOrganization(t: TestApp, key?: string): Promise<Record<
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 }
+
+/**
+ * Buys the bootstrap organization into the team tier (1,000,000 credits) through the API, so a
+ * suite can create more API keys than the free tier's two.
+ */
+export async function upgradeToTeam(t: TestApp, key?: string): Promise<void> {
+  const res = await t.call({ method: 'POST', url: '/v1/organizations/credits', payload: { credits: 1_000_000 }, ...(key ? { key } : {}) });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().new_tier, 'team');
+}

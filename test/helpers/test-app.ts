@@ -51,7 +51,9 @@ export async function freshStore(): Promise<{ settings: Partial<TesseraConfig>; 
 export async function createTestApp(overrides: Partial<TesseraConfig> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const store = await freshStore();
   const adminKey = `sk_test_${randomBytes(24).toString('base64url')}`;
-  const config = validateConfig({ logLevel: 'info', bootstrapApiKey: adminKey, ...store.settings, ...overrides });
+  // Rate limiting is off unless a test asks for it: suites make far more than 10 requests a minute.
+  // test/rate-limits.test.ts and test/usage.test.ts exercise it on.
+  const config = validateConfig({ logLevel: 'info', bootstrapApiKey: adminKey, rateLimiting: false, ...store.settings, ...overrides });
   const stream = new PassThrough();
   let logText = '';
   stream.on('data', (chunk: Buffer) => {

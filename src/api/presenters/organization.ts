@@ -1,5 +1,5 @@
 import type { OrganizationView } from '../../engine/accounts/organization-service.ts';
-import { wholeCredits } from '../../engine/accounts/tiers.ts';
+import { MILLIS_PER_CREDIT, wholeCredits } from '../../engine/accounts/tiers.ts';
 import type { OrganizationModelResponseBody } from '../schemas/organizations.ts';
 import { toUserModel } from './user.ts';
 
@@ -17,8 +17,8 @@ export function toOrganizationResponse(view: OrganizationView, apiUrl: string | 
     rate_limits: org.rateLimits,
     auto_billing_enabled: org.autoBillingEnabled,
     billing_cycle_start: org.billingCycleStart,
-    // The credit ledger arrives with usage accounting; until then nothing has been spent.
-    current_month_usage: 0,
+    // Whole credits, rounded up: a started credit counts as used.
+    current_month_usage: Math.ceil(view.currentMonthUsageMillis / MILLIS_PER_CREDIT),
     created_at: org.createdAt,
     updated_at: org.updatedAt,
     users: view.users.map((u) => toUserModel(u, org.organizationId)),

@@ -1,9 +1,10 @@
 // Every named component, registered once with Fastify so routes can $ref them and the OpenAPI
 // document lists them under Mixpeek's names.
 import { API_KEY_SCHEMAS } from './api-keys.ts';
+import { BILLING_SCHEMAS } from './billing.ts';
 import { ERROR_SCHEMAS } from './errors.ts';
 import { HEALTH_SCHEMAS } from './health.ts';
 import { ORGANIZATION_SCHEMAS } from './organizations.ts';
 import { USER_SCHEMAS } from './users.ts';
 
-export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS];
+export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS, ...BILLING_SCHEMAS];

@@ -6,6 +6,7 @@ import { nowIso } from '../../lib/time.ts';
 import { highestPermission, satisfies } from './permissions.ts';
 import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
+import { assertWithinQuota } from './quotas.ts';
 
 /** The bootstrap key: Mixpeek forbids updating, deleting or rotating a key with this name. */
 export const PROTECTED_KEY_NAME = 'admin-key';
@@ -34,6 +35,9 @@ export class ApiKeyService {
       const owner = await this.ownerFor(repos, principal, email);
       assertGrantable(principal, input.permissions);
       assertFuture(input.expiresAt);
+      await repos.organizations.lock(orgId);
+      const org = await repos.organizations.findByInternalId(orgId);
+      if (org) assertWithinQuota(org, 'api_keys', await repos.apiKeys.countActive(orgId));
       return issueApiKey(repos, orgId, owner, input, principal.user.userId);
     });
   }

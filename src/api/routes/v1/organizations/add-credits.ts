@@ -19,7 +19,8 @@ const addCredits: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { credits } = request.body as AddCreditsRequestBody;
-      const r = await app.services.organizations.addCredits(requestPrincipal(request), credits);
+      const principal = requestPrincipal(request);
+      const r = await app.services.credits.topUp(principal.organization.internalId, principal.apiKey.keyId, credits);
       return {
         previous_balance: r.previousBalance,
         credits_added: r.creditsAdded,

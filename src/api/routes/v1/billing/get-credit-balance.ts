@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { CreditBalanceResponse } from '../../../schemas/billing.ts';
+import { errorResponses } from '../../../schemas/errors.ts';
+
+const getCreditBalance: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/balance',
+    {
+      schema: {
+        operationId: 'get_credit_balance_v1_organizations_billing_balance_get',
+        tags: ['Organization Billing'],
+        summary: 'Get Credit Balance',
+        description: 'Balance, tier, the next tier a free organization reaches by top-up, and the 7-day burn rate.',
+        response: { 200: Type.Ref(CreditBalanceResponse, { description: 'Successful Response' }), ...errorResponses() },
+      },
+    },
+    async (request) => app.services.usage.balance(requestPrincipal(request)),
+  );
+};
+
+export default getCreditBalance;

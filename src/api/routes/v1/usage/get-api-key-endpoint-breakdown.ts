@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { EndpointUsage, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
+import { errorResponses } from '../../../schemas/errors.ts';
+
+const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api-keys/:key_id/usage/endpoints',
+    {
+      schema: {
+        operationId: 'get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get',
+        tags: ['Organization Usage'],
+        summary: 'Get Api Key Endpoint Breakdown',
+        description: 'Requests, errors and credits of one key per endpoint (operationId).',
+        params: KeyIdParams,
+        querystring: UsageRangeQuery,
+        response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const principal = requestPrincipal(request);
+      const usage = app.services.usage;
+      const rows = await usage.keyEndpoints(principal, request.params.key_id, usage.range(principal, request.query));
+      return rows.map((r) => ({
+        endpoint: r.operationId,
+        method: r.method,
+        path: r.route,
+        category: r.category,
+        requests: r.requests,
+        errors: r.errors,
+        credits_used: r.creditsUsed,
+        last_request_at: r.lastRequestAt,
+      }));
+    },
+  );
+};
+
+export default getApiKeyEndpointBreakdown;

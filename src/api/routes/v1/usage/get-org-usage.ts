@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { OrganizationUsageResponse, UsageRangeQuery } from '../../../schemas/billing.ts';
+import { errorResponses } from '../../../schemas/errors.ts';
+
+const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/usage',
+    {
+      schema: {
+        operationId: 'get_org_usage_v1_organizations_usage_get',
+        tags: ['Organization Usage'],
+        summary: 'Get Org Usage',
+        description: 'Credits and requests of the organization between start and end (default: the current billing period so far).',
+        querystring: UsageRangeQuery,
+        response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const principal = requestPrincipal(request);
+      const usage = app.services.usage;
+      return usage.organizationUsage(principal, usage.range(principal, request.query));
+    },
+  );
+};
+
+export default getOrgUsage;

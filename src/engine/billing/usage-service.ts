@@ -1,0 +1,213 @@
+// Read side of credits and requests: usage reports, balance, the billing period, spending caps and
+// the auto-billing flag. Tessera has no payment provider: auto-billing records the organization's
+// choice (overdrafts are allowed and recorded in the ledger for an invoice) and charges nothing.
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { EndpointUsage, MetadataStore, TimeRange } from '../ports/metadata-store.ts';
+import { satisfies } from '../accounts/permissions.ts';
+import { MILLIS_PER_CREDIT, nextTier, TIERS, USD_PER_CREDIT } from '../accounts/tiers.ts';
+import type { ApiKey, Principal, SpendingCaps } from '../accounts/types.ts';
+import type { RequestUsageRecorder } from '../usage/request-usage-recorder.ts';
+import { billingPeriodAt, billingPeriodOfMonth, type BillingPeriod } from './billing-period.ts';
+import { millisToCents } from './credit-service.ts';
+
+const credits = (millis: number) => millis / MILLIS_PER_CREDIT;
+const DAY_MS = 86_400_000;
+
+export interface UsageRange {
+  start?: string | undefined;
+  end?: string | undefined;
+}
+
+export interface EndpointReport extends EndpointUsage {
+  creditsUsed: number;
+}
+
+export class UsageService {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly clock: Clock,
+    private readonly recorder: RequestUsageRecorder | null,
+  ) {}
+
+  period(principal: Principal): BillingPeriod {
+    return billingPeriodAt(this.clock.now(), principal.organization.billingCycleStart);
+  }
+
+  /** Defaults to the current billing period up to now; ISO-8601 bounds otherwise. */
+  range(principal: Principal, query: UsageRange): TimeRange {
+    const period = this.period(principal);
+    const from = query.start ? new Date(query.start) : period.start;
+    const to = query.end ? new Date(query.end) : this.clock.now();
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new BadRequestError('start and end must be ISO-8601 date-times');
+    if (from >= to) throw new BadRequestError('start must be before end', { start: from.toISOString(), end: to.toISOString() }, 'invalid_range');
+    // `to` is exclusive; include the whole current millisecond.
+    return { from: from.toISOString(), to: new Date(to.getTime() + 1).toISOString() };
+  }
+
+  async organizationUsage(principal: Principal, range: TimeRange) {
+    await this.recorder?.flush();
+    const org = principal.organization;
+    const period = this.period(principal);
+    const [spent, byOperation, endpoints, periodSpent] = await Promise.all([
+      this.store.ledger.spentMillis(org.internalId, range),
+      this.store.ledger.spentByOperation(org.internalId, range),
+      this.store.requestUsage.byEndpoint(org.internalId, range),
+      this.store.ledger.spentMillis(org.internalId, periodRange(period)),
+    ]);
+    const byCategory: Record<string, number> = {};
+    for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
+    return {
+      organization_id: org.organizationId,
+      period: { start: range.from, end: range.to },
+      credits: {
+        total: TIERS[org.accountType].monthlyCredits,
+        used: credits(periodSpent),
+        remaining: credits(org.creditBalanceMillis),
+        reset_date: period.end.toISOString(),
+        used_in_range: credits(spent),
+      },
+      breakdown: Object.fromEntries(Object.entries(byOperation).map(([op, m]) => [op, credits(m)])),
+      requests: { total: endpoints.reduce((n, e) => n + e.requests, 0), errors: endpoints.reduce((n, e) => n + e.errors, 0), by_category: byCategory },
+    };
+  }
+
+  async keyUsage(principal: Principal, keyId: string, range: TimeRange) {
+    const key = await this.accessibleKey(principal, keyId);
+    const endpoints = await this.keyEndpoints(principal, keyId, range, key);
+    const byCategory: Record<string, number> = {};
+    for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
+    const spent = await this.store.ledger.spentMillis(principal.organization.internalId, range, key.keyId);
+    return {
+      key_id: key.keyId,
+      name: key.name,
+      period: { start: range.from, end: range.to },
+      requests: endpoints.reduce((n, e) => n + e.requests, 0),
+      errors: endpoints.reduce((n, e) => n + e.errors, 0),
+      credits_used: credits(spent),
+      by_category: byCategory,
+      last_used_at: key.lastUsedAt,
+    };
+  }
+
+  async keyEndpoints(principal: Principal, keyId: string, range: TimeRange, known?: ApiKey): Promise<EndpointReport[]> {
+    const key = known ?? (await this.accessibleKey(principal, keyId));
+    await this.recorder?.flush();
+    const orgId = principal.organization.internalId;
+    const [endpoints, spent] = await Promise.all([
+      this.store.requestUsage.byEndpoint(orgId, range, key.keyId),
+      this.store.ledger.spentByOperation(orgId, range, key.keyId),
+    ]);
+    return endpoints.map((e) => ({ ...e, creditsUsed: credits(spent[e.operationId] ?? 0) }));
+  }
+
+  async balance(principal: Principal) {
+    const org = principal.organization;
+    const now = this.clock.now();
+    const week = await this.store.ledger.spentMillis(org.internalId, { from: new Date(now.getTime() - 7 * DAY_MS).toISOString(), to: new Date(now.getTime() + 1).toISOString() });
+    const dailyBurn = credits(week) / 7;
+    const balanceCredits = Math.floor(credits(org.creditBalanceMillis));
+    const next = nextTier(org.accountType, balanceCredits);
+    return {
+      organization_id: org.organizationId,
+      credit_balance: balanceCredits,
+      account_tier: org.accountType,
+      next_tier: next?.tier ?? null,
+      credits_until_next_tier: next?.creditsNeeded ?? null,
+      estimated_days_remaining: dailyBurn > 0 && !org.autoBillingEnabled ? Math.max(0, Math.floor(balanceCredits / dailyBurn)) : null,
+      daily_burn_rate: Math.round(dailyBurn * 1000) / 1000,
+    };
+  }
+
+  async currentUsage(principal: Principal) {
+    const org = principal.organization;
+    const period = this.period(principal);
+    const spent = await this.store.ledger.spentMillis(org.internalId, periodRange(period));
+    return {
+      current_month_usage: Math.ceil(credits(spent)),
+      billing_month: period.month,
+      billing_period_start: period.start.toISOString(),
+      billing_period_end: period.end.toISOString(),
+      estimated_cost_usd: roundUsd(credits(spent) * USD_PER_CREDIT),
+      credit_rate: USD_PER_CREDIT,
+      auto_billing_enabled: org.autoBillingEnabled,
+      next_invoice_date: period.end.toISOString(),
+    };
+  }
+
+  async breakdown(principal: Principal, billingMonth: string | undefined) {
+    const org = principal.organization;
+    const period = billingMonth ? billingPeriodOfMonth(billingMonth, org.billingCycleStart) : this.period(principal);
+    const byOperation = await this.store.ledger.spentByOperation(org.internalId, periodRange(period));
+    const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
+    return {
+      billing_month: period.month,
+      total_credits: Math.ceil(credits(total)),
+      total_cost_usd: roundUsd(credits(total) * USD_PER_CREDIT),
+      by_operation: Object.fromEntries(Object.entries(byOperation).map(([op, m]) => [op, Math.ceil(credits(m))])),
+      // Extractor costs arrive with collections; until then nothing is charged per extractor.
+      by_extractor: {} as Record<string, number>,
+      period_start: period.start.toISOString(),
+      period_end: period.end.toISOString(),
+    };
+  }
+
+  async setAutoBilling(principal: Principal, enabled: boolean) {
+    const at = this.clock.now().toISOString();
+    await this.store.organizations.update(principal.organization.internalId, { autoBillingEnabled: enabled }, at);
+    return {
+      success: true,
+      auto_billing_enabled: enabled,
+      message: enabled
+        ? 'Auto-billing enabled: requests may overdraw the balance; overdrafts are recorded in the credit ledger. Tessera has no payment provider and charges nothing.'
+        : 'Auto-billing disabled: requests that the balance cannot cover are refused with 402.',
+      billing_period_start: enabled ? this.period(principal).start.toISOString() : null,
+    };
+  }
+
+  async spendingCaps(principal: Principal, caps: SpendingCaps = principal.organization.spendingCaps) {
+    const period = this.period(principal);
+    const spent = await this.store.ledger.spentMillis(principal.organization.internalId, periodRange(period));
+    const cents = millisToCents(spent);
+    return {
+      monthly_spending_budget: caps.monthlyBudgetCents,
+      monthly_spending_budget_usd: caps.monthlyBudgetCents === null ? null : caps.monthlyBudgetCents / 100,
+      spending_alert_thresholds: caps.alertThresholds,
+      spending_alerts_enabled: caps.alertsEnabled,
+      spending_alerts_sent: caps.monthlyBudgetCents ? caps.alertThresholds.filter((t) => cents >= (caps.monthlyBudgetCents! * t) / 100) : [],
+      hard_spending_cap: caps.hardCapCents,
+      hard_spending_cap_usd: caps.hardCapCents === null ? null : caps.hardCapCents / 100,
+      hard_cap_enabled: caps.hardCapEnabled,
+      current_spending_cents: Math.floor(cents),
+      current_spending_usd: roundUsd(cents / 100),
+      budget_percentage_used: caps.monthlyBudgetCents ? Math.round((cents / caps.monthlyBudgetCents) * 10_000) / 100 : null,
+    };
+  }
+
+  async updateSpendingCaps(principal: Principal, patch: Partial<SpendingCaps>) {
+    const caps: SpendingCaps = { ...principal.organization.spendingCaps, ...patch };
+    if (caps.hardCapEnabled && caps.hardCapCents === null) {
+      throw new BadRequestError('hard_cap_enabled needs a hard_spending_cap', null, 'hard_cap_missing');
+    }
+    await this.store.organizations.update(principal.organization.internalId, { spendingCaps: caps }, this.clock.now().toISOString());
+    return this.spendingCaps(principal, caps);
+  }
+
+  /** A key of the caller's organization: your own with read, anyone's with admin. */
+  private async accessibleKey(principal: Principal, keyId: string): Promise<ApiKey> {
+    const key = await this.store.apiKeys.findById(principal.organization.internalId, keyId);
+    if (!key) throw new NotFoundError('api_key', keyId);
+    if (key.userId !== principal.user.userId && !satisfies(principal.permission, 'admin')) {
+      throw new ForbiddenError("Reading another user's key usage requires the admin permission", { required: 'admin' });
+    }
+    return key;
+  }
+}
+
+function periodRange(period: BillingPeriod): TimeRange {
+  return { from: period.start.toISOString(), to: period.end.toISOString() };
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1_000_000) / 1_000_000;
+}

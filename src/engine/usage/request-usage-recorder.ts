@@ -1,0 +1,92 @@
+// Per-request accounting off the hot path: requests are counted in memory and written in batches
+// (one upsert per key, endpoint and hour) every flush interval and on close, so a clean shutdown
+// loses nothing and a request never waits for a usage write.
+import type { RequestCount, RequestUsageRepository } from '../ports/metadata-store.ts';
+
+export interface RequestEvent {
+  organizationInternalId: string;
+  keyId: string;
+  operationId: string;
+  method: string;
+  route: string;
+  category: string;
+  failed: boolean;
+  at: Date;
+}
+
+export class RequestUsageRecorder {
+  private pending = new Map<string, RequestCount>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repository: RequestUsageRepository,
+    private readonly flushIntervalMs = 1000,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(event: RequestEvent): void {
+    const hour = new Date(Math.floor(event.at.getTime() / 3_600_000) * 3_600_000).toISOString();
+    const id = `${event.keyId}\u0000${event.operationId}\u0000${hour}`;
+    const at = event.at.toISOString();
+    const count = this.pending.get(id);
+    if (count) {
+      count.requests += 1;
+      if (event.failed) count.errors += 1;
+      if (at > count.lastRequestAt) count.lastRequestAt = at;
+      return;
+    }
+    this.pending.set(id, {
+      organizationInternalId: event.organizationInternalId,
+      keyId: event.keyId,
+      operationId: event.operationId,
+      method: event.method,
+      route: event.route,
+      category: event.category,
+      hour,
+      requests: 1,
+      errors: event.failed ? 1 : 0,
+      lastRequestAt: at,
+    });
+  }
+
+  /** Writes what is pending. Flushes never overlap; a failed batch is merged back for the next one. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.size === 0) return;
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      try {
+        await this.repository.add(batch);
+      } catch (err) {
+        for (const count of batch) this.mergeBack(count);
+        this.onError(err);
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  private mergeBack(count: RequestCount): void {
+    const id = `${count.keyId}\u0000${count.operationId}\u0000${count.hour}`;
+    const existing = this.pending.get(id);
+    if (!existing) {
+      this.pending.set(id, count);
+      return;
+    }
+    existing.requests += count.requests;
+    existing.errors += count.errors;
+    if (count.lastRequestAt > existing.lastRequestAt) existing.lastRequestAt = count.lastRequestAt;
+  }
+}
