@@ -77,10 +77,12 @@ export class CreditService {
     const millis = Math.round(request.credits * MILLIS_PER_CREDIT);
     if (millis <= 0) return null;
     return this.store.transaction(async (repos) => {
+      // The row lock first: it serializes spends of one organization, so the reference check and
+      // the cap check below see every committed spend.
+      await repos.organizations.lock(request.organizationInternalId);
       const previous = await repos.ledger.findByReference(request.organizationInternalId, request.referenceId);
       if (previous) return { entryId: previous.entryId, amountMillis: -previous.amountMillis, balanceAfterMillis: previous.balanceAfterMillis, overdraft: previous.overdraft };
 
-      await repos.organizations.lock(request.organizationInternalId);
       const org = await repos.organizations.findByInternalId(request.organizationInternalId);
       if (!org) throw new NotFoundError('organization', request.organizationInternalId);
       await this.assertUnderHardCap(repos, org, millis);
@@ -97,6 +99,7 @@ export class CreditService {
   /** Gives back a spend whose work failed. Idempotent through its reference. */
   async refund(organizationInternalId: string, keyId: string | null, operation: string, spend: Spend, referenceId: string): Promise<void> {
     await this.store.transaction(async (repos) => {
+      await repos.organizations.lock(organizationInternalId);
       if (await repos.ledger.findByReference(organizationInternalId, `refund:${referenceId}`)) return;
       const at = this.clock.now().toISOString();
       const balance = await repos.organizations.addCreditMillis(organizationInternalId, spend.amountMillis, at);
