@@ -279,7 +279,7 @@ describe(`Credits spent through the engine, read over HTTP [${BACKEND}]`, () => 
     assert.equal(usage.credits.total, 1000);
     assert.equal(usage.credits.used, 8.5);
     assert.equal(usage.credits.used_in_range, 8.5);
-    assert.equal(usage.credits.remaining, 991.5);
+    assert.equal(usage.credits.remaining, 991, 'whole credits, like credit_count');
     assert.equal(usage.credits.reset_date, '2026-04-01T00:00:00.000Z');
     assert.equal(usage.period.start, '2026-03-01T00:00:00.000Z');
     const past = await getJson(t, `/v1/organizations/usage?start=${enc('2026-02-01T00:00:00Z')}&end=${enc('2026-03-01T00:00:00Z')}`);
@@ -666,5 +666,31 @@ describe(`Credit ledger [${BACKEND}]`, () => {
 
     const org = await getOrganization(t);
     assert.equal(org.credit_count, Math.floor((1_500_000 - 17_300 - 15_000 + 60_000) / 1000));
+  });
+});
+
+describe(`refunds and rounding [${BACKEND}]`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  test('a refunded spend is not usage: balance, month usage, caps and breakdown all net it out', async () => {
+    const org = await getJson(t, '/v1/organizations');
+    const internalId = (await t.app.metadataStore.organizations.findByPublicId(org.organization_id))!.internalId;
+    const credits = t.app.services.credits;
+    const spent = await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'extract', credits: 250, referenceId: 'r1' });
+    await credits.refund(internalId, null, 'extract', spent!, 'r1');
+    await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'half', credits: 0.5, referenceId: 'h1' });
+    await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'other_half', credits: 0.5, referenceId: 'h2' });
+    const after = await getJson(t, '/v1/organizations');
+    assert.equal(after.credit_count, 999);
+    assert.equal(after.current_month_usage, 1);
+    assert.equal((await getJson(t, '/v1/organizations/billing/spending-caps')).current_spending_cents, 0);
+    const breakdown = await getJson(t, '/v1/organizations/billing/usage/breakdown');
+    assert.equal(breakdown.total_credits, 1);
+    assert.equal(Object.values(breakdown.by_operation as Record<string, number>).reduce((a, b) => a + b, 0), 1, 'per-operation credits add up to the total');
+    assert.equal(breakdown.by_operation.extract, undefined);
   });
 });

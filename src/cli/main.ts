@@ -75,7 +75,7 @@ keys
           org.internalId,
           user,
           { name: opts.name, description: 'Created with the tessera CLI', permissions: opts.permissions, scopes: [], rateLimitOverride: null, expiresAt: null },
-          null,
+          { createdBy: null, now: new Date() },
         );
       });
       print(

@@ -43,10 +43,10 @@ export function createServices(deps: ServiceDependencies): Services {
   const credits = new CreditService(store, clock);
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
-    authenticator: new Authenticator(store),
-    organizations: new OrganizationService(store, credits),
-    users: new UserService(store),
-    apiKeys: new ApiKeyService(store),
+    authenticator: new Authenticator(store, clock),
+    organizations: new OrganizationService(store, credits, clock),
+    users: new UserService(store, clock),
+    apiKeys: new ApiKeyService(store, clock),
     credits,
     usage: new UsageService(store, clock, requestUsage),
     rateLimits: deps.rateLimitCounter ? new RateLimitPolicy(deps.rateLimitCounter) : null,

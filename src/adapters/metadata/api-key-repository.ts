@@ -114,11 +114,13 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     await this.db.updateTable('api_keys').set({ last_used_at: at }).where('key_id', '=', keyId).execute();
   }
 
-  async countActive(organizationInternalId: string): Promise<number> {
+  async countActive(organizationInternalId: string, now: string): Promise<number> {
+    // A key past its expiry holds no slot, even before its status is flipped on its next use.
     const row = await this.db
       .selectFrom('api_keys')
       .where('organization_internal_id', '=', organizationInternalId)
       .where('status', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(row.n);

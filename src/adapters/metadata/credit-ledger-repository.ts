@@ -4,6 +4,9 @@ import type { Database } from './database-types.ts';
 import { toIso } from './row-mappers.ts';
 import { translatingUniqueViolation } from './unique-violation.ts';
 
+/** Ledger operations of refunds are `refund:<operation>` (see CreditService.refund). */
+const REFUND_PREFIX = 'refund:';
+
 export class KyselyCreditLedgerRepository implements CreditLedgerRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -26,11 +29,12 @@ export class KyselyCreditLedgerRepository implements CreditLedgerRepository {
     );
   }
 
+  /** Spends and the refunds that undo them: a refunded request has cost nothing. */
   private spends(organizationInternalId: string, range: TimeRange, keyId?: string) {
     let query = this.db
       .selectFrom('credit_ledger')
       .where('organization_internal_id', '=', organizationInternalId)
-      .where('amount_millis', '<', 0)
+      .where((eb) => eb.or([eb('amount_millis', '<', 0), eb('operation', 'like', `${REFUND_PREFIX}%`)]))
       .where('created_at', '>=', range.from)
       .where('created_at', '<', range.to);
     if (keyId) query = query.where('key_id', '=', keyId);
@@ -49,7 +53,13 @@ export class KyselyCreditLedgerRepository implements CreditLedgerRepository {
       .select(['operation', (eb) => eb.fn.sum<number>('amount_millis').as('total')])
       .groupBy('operation')
       .execute();
-    return Object.fromEntries(rows.map((r) => [r.operation, -Number(r.total)]));
+    const byOperation: Record<string, number> = {};
+    for (const r of rows) {
+      const operation = r.operation.startsWith(REFUND_PREFIX) ? r.operation.slice(REFUND_PREFIX.length) : r.operation;
+      byOperation[operation] = (byOperation[operation] ?? 0) - Number(r.total);
+    }
+    // An operation whose every spend was refunded cost nothing: leave it out.
+    return Object.fromEntries(Object.entries(byOperation).filter(([, millis]) => millis !== 0));
   }
 
   async sumMillis(organizationInternalId: string): Promise<number> {

@@ -2,7 +2,7 @@ import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError } fr
 import { UniqueViolation, type AccountRepositories, type ApiKeyPatch, type MetadataStore } from '../ports/metadata-store.ts';
 import { newId } from '../../lib/ids.ts';
 import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
-import { nowIso } from '../../lib/time.ts';
+import type { Clock } from '../ports/clock.ts';
 import { highestPermission, satisfies } from './permissions.ts';
 import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
@@ -27,18 +27,22 @@ export interface IssuedApiKey {
 }
 
 export class ApiKeyService {
-  constructor(private readonly store: MetadataStore) {}
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly clock: Clock,
+  ) {}
 
   async create(principal: Principal, email: string, input: NewApiKey): Promise<IssuedApiKey> {
     const orgId = principal.organization.internalId;
     return this.store.transaction(async (repos) => {
       const owner = await this.ownerFor(repos, principal, email);
       assertGrantable(principal, input.permissions);
-      assertFuture(input.expiresAt);
+      const now = this.clock.now();
+      assertFuture(input.expiresAt, now);
       await repos.organizations.lock(orgId);
       const org = await repos.organizations.findByInternalId(orgId);
-      if (org) assertWithinQuota(org, 'api_keys', await repos.apiKeys.countActive(orgId));
-      return issueApiKey(repos, orgId, owner, input, principal.user.userId);
+      if (org) assertWithinQuota(org, 'api_keys', await repos.apiKeys.countActive(orgId, now.toISOString()));
+      return issueApiKey(repos, orgId, owner, input, { createdBy: principal.user.userId, now });
     });
   }
 
@@ -52,11 +56,11 @@ export class ApiKeyService {
     return this.store.transaction(async (repos) => {
       const key = await this.protectedKey(repos, principal, email, keyName);
       if (patch.permissions) assertGrantable(principal, patch.permissions);
-      if (patch.expiresAt) assertFuture(patch.expiresAt);
+      if (patch.expiresAt) assertFuture(patch.expiresAt, this.clock.now());
       if (patch.status !== undefined && patch.status !== key.status && key.status !== 'active') {
         throw new BadRequestError(`An API key that is ${key.status} cannot change status`, { status: key.status }, 'api_key_status_final');
       }
-      if (patch.status === 'revoked' && key.status !== 'revoked') Object.assign(patch, revocation(principal));
+      if (patch.status === 'revoked' && key.status !== 'revoked') Object.assign(patch, this.revocation(principal));
       try {
         const updated = await repos.apiKeys.update(orgId, key.keyId, patch);
         if (!updated) throw new NotFoundError('api_key', keyName);
@@ -72,7 +76,7 @@ export class ApiKeyService {
     const orgId = principal.organization.internalId;
     await this.store.transaction(async (repos) => {
       const key = await this.protectedKey(repos, principal, email, keyName);
-      await repos.apiKeys.update(orgId, key.keyId, { status: 'revoked', ...revocation(principal) });
+      await repos.apiKeys.update(orgId, key.keyId, { status: 'revoked', ...this.revocation(principal) });
     });
   }
 
@@ -87,6 +91,10 @@ export class ApiKeyService {
       if (!apiKey) throw new NotFoundError('api_key', keyName);
       return { apiKey, secret };
     });
+  }
+
+  private revocation(principal: Principal): ApiKeyPatch {
+    return { revokedAt: this.clock.now().toISOString(), revokedBy: principal.user.userId };
   }
 
   /**
@@ -119,9 +127,9 @@ export async function issueApiKey(
   organizationInternalId: string,
   owner: User,
   input: NewApiKey,
-  createdBy: string | null,
-  secret: string = newApiKeySecret(),
+  options: { createdBy: string | null; now: Date; secret?: string | undefined },
 ): Promise<IssuedApiKey> {
+  const secret = options.secret ?? newApiKeySecret();
   const apiKey: ApiKey = {
     keyId: newId('apiKey'),
     organizationInternalId,
@@ -136,8 +144,8 @@ export async function issueApiKey(
     status: 'active',
     expiresAt: input.expiresAt,
     lastUsedAt: null,
-    createdAt: nowIso(),
-    createdBy,
+    createdAt: options.now.toISOString(),
+    createdBy: options.createdBy,
     revokedAt: null,
     revokedBy: null,
   };
@@ -150,10 +158,6 @@ export async function issueApiKey(
   return { apiKey, secret };
 }
 
-function revocation(principal: Principal): ApiKeyPatch {
-  return { revokedAt: nowIso(), revokedBy: principal.user.userId };
-}
-
 /** No one hands out more than they hold. */
 function assertGrantable(principal: Principal, permissions: readonly Permission[]): void {
   const requested = highestPermission(permissions);
@@ -162,8 +166,8 @@ function assertGrantable(principal: Principal, permissions: readonly Permission[
   }
 }
 
-function assertFuture(expiresAt: string | null): void {
-  if (expiresAt !== null && Date.parse(expiresAt) <= Date.now()) {
+function assertFuture(expiresAt: string | null, now: Date): void {
+  if (expiresAt !== null && Date.parse(expiresAt) <= now.getTime()) {
     throw new BadRequestError('expires_at must be in the future', { expires_at: expiresAt }, 'expires_at_in_past');
   }
 }

@@ -1,7 +1,7 @@
 import { UnauthorizedError } from '../errors.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import { sha256Hex } from '../../lib/secrets.ts';
-import { nowIso } from '../../lib/time.ts';
+import type { Clock } from '../ports/clock.ts';
 import { effectivePermission } from './permissions.ts';
 import type { Principal } from './types.ts';
 
@@ -12,7 +12,10 @@ const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{16,200}$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export class Authenticator {
-  constructor(private readonly store: MetadataStore) {}
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Resolves the caller from an Authorization header. Every failure raises the same
@@ -26,7 +29,7 @@ export class Authenticator {
     const apiKey = await this.store.apiKeys.findByHash(sha256Hex(secret));
     if (!apiKey || apiKey.status !== 'active') throw new UnauthorizedError();
 
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= now) {
       await this.store.apiKeys.update(apiKey.organizationInternalId, apiKey.keyId, { status: 'expired' });
       throw new UnauthorizedError();
@@ -42,7 +45,7 @@ export class Authenticator {
     if (permission === null) throw new UnauthorizedError();
 
     if (apiKey.lastUsedAt === null || now - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
-      const at = nowIso();
+      const at = new Date(now).toISOString();
       await this.store.apiKeys.touchLastUsed(apiKey.keyId, at);
       apiKey.lastUsedAt = at;
     }

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors.ts';
 import type { MetadataStore, OrganizationPatch } from '../ports/metadata-store.ts';
-import { nowIso } from '../../lib/time.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { CreditService } from '../billing/credit-service.ts';
 import type { Organization, Principal, User } from './types.ts';
 
@@ -15,6 +15,7 @@ export class OrganizationService {
   constructor(
     private readonly store: MetadataStore,
     private readonly credits: CreditService,
+    private readonly clock: Clock,
   ) {}
 
   async get(principal: Principal): Promise<OrganizationView> {
@@ -28,7 +29,7 @@ export class OrganizationService {
   }
 
   async update(principal: Principal, patch: OrganizationPatch): Promise<OrganizationView> {
-    await this.store.organizations.update(principal.organization.internalId, patch, nowIso());
+    await this.store.organizations.update(principal.organization.internalId, patch, this.clock.now().toISOString());
     return this.get(principal);
   }
 }

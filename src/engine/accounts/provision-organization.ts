@@ -37,14 +37,13 @@ export async function provisionOrganizationWith(repos: AccountRepositories, requ
     avatarUrl: null,
     role: 'admin',
     metadata: {},
-  });
+  }, now);
   const { secret } = await issueApiKey(
     repos,
     org.internalId,
     admin,
     { name: PROTECTED_KEY_NAME, description: 'Organization admin key', permissions: ['admin'], scopes: [], rateLimitOverride: null, expiresAt: null },
-    null,
-    request.apiKey,
+    { createdBy: null, now, secret: request.apiKey },
   );
   return { organizationId: org.organizationId, adminEmail: admin.email, adminUserId: admin.userId, apiKey: secret };
 }

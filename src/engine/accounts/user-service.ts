@@ -1,7 +1,7 @@
 import { AlreadyExistsError, BadRequestError, NotFoundError } from '../errors.ts';
 import { UniqueViolation, type AccountRepositories, type MetadataStore, type UserListFilter, type UserPatch } from '../ports/metadata-store.ts';
 import { newId } from '../../lib/ids.ts';
-import { nowIso } from '../../lib/time.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { Principal, User, UserRole } from './types.ts';
 
 export interface NewUser {
@@ -18,11 +18,14 @@ export function normaliseEmail(email: string): string {
 }
 
 export class UserService {
-  constructor(private readonly store: MetadataStore) {}
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly clock: Clock,
+  ) {}
 
   async create(principal: Principal, input: NewUser): Promise<User> {
     const orgId = principal.organization.internalId;
-    return this.store.transaction(async (repos) => createUser(repos, orgId, input));
+    return this.store.transaction(async (repos) => createUser(repos, orgId, input, this.clock.now()));
   }
 
   async list(principal: Principal, filter: UserListFilter) {
@@ -40,7 +43,7 @@ export class UserService {
       const losesAdmin =
         user.role === 'admin' && user.status === 'active' && ((patch.role && patch.role !== 'admin') || (patch.status && patch.status !== 'active'));
       if (losesAdmin) await assertNotLastAdmin(repos, orgId);
-      const updated = await repos.users.update(orgId, user.userId, patch, nowIso());
+      const updated = await repos.users.update(orgId, user.userId, patch, this.clock.now().toISOString());
       if (!updated) throw new NotFoundError('user', email);
       return updated;
     });
@@ -52,7 +55,7 @@ export class UserService {
     await this.store.transaction(async (repos) => {
       const user = await this.require(repos, orgId, email);
       if (user.role === 'admin' && user.status === 'active') await assertNotLastAdmin(repos, orgId);
-      await repos.apiKeys.revokeAllForUser(orgId, user.userId, nowIso(), principal.user.userId);
+      await repos.apiKeys.revokeAllForUser(orgId, user.userId, this.clock.now().toISOString(), principal.user.userId);
       await repos.users.delete(orgId, user.userId);
     });
   }
@@ -64,10 +67,10 @@ export class UserService {
   }
 }
 
-export async function createUser(repos: AccountRepositories, organizationInternalId: string, input: NewUser): Promise<User> {
+export async function createUser(repos: AccountRepositories, organizationInternalId: string, input: NewUser, now: Date): Promise<User> {
   const email = normaliseEmail(input.email);
   if (await repos.users.findByEmail(organizationInternalId, email)) throw new AlreadyExistsError('user', 'email', email, 'user_email_taken');
-  const at = nowIso();
+  const at = now.toISOString();
   const user: User = {
     userId: newId('user'),
     organizationInternalId,

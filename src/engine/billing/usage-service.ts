@@ -63,7 +63,7 @@ export class UsageService {
       credits: {
         total: TIERS[org.accountType].monthlyCredits,
         used: credits(periodSpent),
-        remaining: credits(org.creditBalanceMillis),
+        remaining: Math.floor(credits(org.creditBalanceMillis)),
         reset_date: period.end.toISOString(),
         used_in_range: credits(spent),
       },
@@ -140,11 +140,12 @@ export class UsageService {
     const period = billingMonth ? billingPeriodOfMonth(billingMonth, org.billingCycleStart) : this.period(principal);
     const byOperation = await this.store.ledger.spentByOperation(org.internalId, periodRange(period));
     const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
+    const totalCredits = Math.ceil(credits(total));
     return {
       billing_month: period.month,
-      total_credits: Math.ceil(credits(total)),
+      total_credits: totalCredits,
       total_cost_usd: roundUsd(credits(total) * USD_PER_CREDIT),
-      by_operation: Object.fromEntries(Object.entries(byOperation).map(([op, m]) => [op, Math.ceil(credits(m))])),
+      by_operation: apportion(byOperation, totalCredits),
       // Extractor costs arrive with collections; until then nothing is charged per extractor.
       by_extractor: {} as Record<string, number>,
       period_start: period.start.toISOString(),
@@ -202,6 +203,23 @@ export class UsageService {
     }
     return key;
   }
+}
+
+/**
+ * Whole credits per operation that add up to the (rounded-up) total: floors first, then the
+ * remaining units to the largest fractions (largest-remainder method).
+ */
+function apportion(millisByOperation: Record<string, number>, totalCredits: number): Record<string, number> {
+  const entries = Object.entries(millisByOperation).map(([op, m]) => ({ op, whole: Math.floor(m / MILLIS_PER_CREDIT), fraction: m % MILLIS_PER_CREDIT }));
+  let left = totalCredits - entries.reduce((n, e) => n + e.whole, 0);
+  for (const e of [...entries].sort((a, b) => b.fraction - a.fraction)) {
+    if (left <= 0) break;
+    if (e.fraction > 0) {
+      e.whole += 1;
+      left -= 1;
+    }
+  }
+  return Object.fromEntries(entries.map((e) => [e.op, e.whole]));
 }
 
 function periodRange(period: BillingPeriod): TimeRange {

@@ -119,8 +119,8 @@ export interface ApiKeyRepository {
   listForUser(organizationInternalId: string, userId: string, includeRevoked: boolean): Promise<ApiKey[]>;
   update(organizationInternalId: string, keyId: string, patch: ApiKeyPatch): Promise<ApiKey | undefined>;
   revokeAllForUser(organizationInternalId: string, userId: string, revokedAt: string, revokedBy: string): Promise<number>;
-  /** Active keys in the organization: what the api_keys quota counts. */
-  countActive(organizationInternalId: string): Promise<number>;
+  /** Active, unexpired keys in the organization at `now`: what the api_keys quota counts. */
+  countActive(organizationInternalId: string, now: string): Promise<number>;
   findById(organizationInternalId: string, keyId: string): Promise<ApiKey | undefined>;
   touchLastUsed(keyId: string, at: string): Promise<void>;
 }
