@@ -85,6 +85,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     clock,
     rateLimitCounter: counter,
     usageAccounting: config.usageAccounting,
+    cacheTtlMs: config.cacheTtlMs,
     onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),
   });
   services.requestUsage?.start();

@@ -33,6 +33,11 @@ export const ConfigSchema = Type.Object({
   rateLimiting: Type.Boolean(),
   /** Spend credits and count requests (off only for single-user setups and benchmarks). */
   usageAccounting: Type.Boolean(),
+  /**
+   * How long a process may serve API keys and organizations from its read cache before it sees
+   * another process's writes (its own writes clear the cache at once). 0 turns the cache off.
+   */
+  cacheTtlMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -51,6 +56,7 @@ const DEFAULTS: TesseraConfig = {
   redisKeyPrefix: 'tessera:',
   rateLimiting: true,
   usageAccounting: true,
+  cacheTtlMs: 1000,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -87,11 +93,12 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_REDIS_PREFIX: 'redisKeyPrefix',
   TESSERA_RATE_LIMITING: 'rateLimiting',
   TESSERA_USAGE_ACCOUNTING: 'usageAccounting',
+  TESSERA_CACHE_TTL_MS: 'cacheTtlMs',
 };
 
 /** Values never echoed in an error message. */
 const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl']);
-const INTEGER_KEYS = new Set<keyof TesseraConfig>(['port', 'bodyLimit']);
+const INTEGER_KEYS = new Set<keyof TesseraConfig>(['port', 'bodyLimit', 'cacheTtlMs']);
 const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 

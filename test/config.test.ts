@@ -143,12 +143,14 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_REDIS_PREFIX: 'acme:',
       TESSERA_RATE_LIMITING: 'off',
       TESSERA_USAGE_ACCOUNTING: 'false',
+      TESSERA_CACHE_TTL_MS: '0',
     });
     assert.deepEqual(config, {
       redisUrl: 'redis://cache:6379/2',
       redisKeyPrefix: 'acme:',
       rateLimiting: false,
       usageAccounting: false,
+      cacheTtlMs: 0,
       port: 9001,
       host: '0.0.0.0',
       dataDir: path.resolve('relative/dir'),

@@ -11,6 +11,8 @@ import type { Clock } from './ports/clock.ts';
 import type { MetadataStore } from './ports/metadata-store.ts';
 import type { RateLimitCounter } from './ports/rate-limit-counter.ts';
 import { RequestUsageRecorder } from './usage/request-usage-recorder.ts';
+import { AccountReadCache } from './cache/account-read-cache.ts';
+import { observeWrites } from './cache/write-observed-store.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -36,15 +38,20 @@ export interface ServiceDependencies {
   rateLimitCounter?: RateLimitCounter | undefined;
   usageAccounting: boolean;
   onBackgroundError?: (err: unknown) => void;
+  /** How long other processes' writes may take to show in this process's read cache; 0 = no cache. */
+  cacheTtlMs: number;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
-  const { store, clock } = deps;
+  const cache = new AccountReadCache(deps.cacheTtlMs);
+  // Every write through the services clears the read cache once it has committed.
+  const store = observeWrites(deps.store, () => cache.clear());
+  const { clock } = deps;
   const credits = new CreditService(store, clock);
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
-    authenticator: new Authenticator(store, clock),
-    organizations: new OrganizationService(store, credits, clock),
+    authenticator: new Authenticator(store, clock, cache),
+    organizations: new OrganizationService(store, credits, clock, cache),
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     credits,

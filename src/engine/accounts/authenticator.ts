@@ -1,4 +1,5 @@
 import { UnauthorizedError } from '../errors.ts';
+import type { AccountReadCache, CachedCaller } from '../cache/account-read-cache.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import { sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -15,19 +16,23 @@ export class Authenticator {
   constructor(
     private readonly store: MetadataStore,
     private readonly clock: Clock,
+    private readonly cache: AccountReadCache,
   ) {}
 
   /**
    * Resolves the caller from an Authorization header. Every failure raises the same
-   * UnauthorizedError; lookup is by SHA-256 of the presented key through a unique index, so
-   * neither the message nor a string comparison can tell a near-miss from a stranger.
+   * UnauthorizedError; lookup is by SHA-256 of the presented key (through a unique index, or the
+   * read cache keyed by that hash), so neither the message nor a string comparison can tell a
+   * near-miss from a stranger. Status, expiry and role are checked on every request, cached or not.
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const secret = authorization ? BEARER.exec(authorization)?.[1] : undefined;
     if (!secret || !KEY_SHAPE.test(secret)) throw new UnauthorizedError();
 
-    const apiKey = await this.store.apiKeys.findByHash(sha256Hex(secret));
-    if (!apiKey || apiKey.status !== 'active') throw new UnauthorizedError();
+    const keyHash = sha256Hex(secret);
+    const caller = this.cache.caller(keyHash) ?? (await this.load(keyHash));
+    const { apiKey, user, organization } = caller;
+    if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
 
     const now = this.clock.now().getTime();
     if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= now) {
@@ -35,20 +40,31 @@ export class Authenticator {
       throw new UnauthorizedError();
     }
 
-    const [user, organization] = await Promise.all([
-      this.store.users.findById(apiKey.organizationInternalId, apiKey.userId),
-      this.store.organizations.findByInternalId(apiKey.organizationInternalId),
-    ]);
-    if (!user || user.status !== 'active' || !organization) throw new UnauthorizedError();
-
     const permission = effectivePermission(apiKey.permissions, user.role);
     if (permission === null) throw new UnauthorizedError();
 
     if (apiKey.lastUsedAt === null || now - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
       const at = new Date(now).toISOString();
-      await this.store.apiKeys.touchLastUsed(apiKey.keyId, at);
+      // Updating the cached copy too keeps this write to once a minute per key.
       apiKey.lastUsedAt = at;
+      await this.store.apiKeys.touchLastUsed(apiKey.keyId, at);
     }
+    // A fresh principal per request: later hooks replace its organization (monthly grant).
     return { organization, user, apiKey, permission };
+  }
+
+  private async load(keyHash: string): Promise<CachedCaller> {
+    const readAt = this.cache.snapshot();
+    const apiKey = await this.store.apiKeys.findByHash(keyHash);
+    if (!apiKey) throw new UnauthorizedError();
+    const [user, organization] = await Promise.all([
+      this.store.users.findById(apiKey.organizationInternalId, apiKey.userId),
+      this.store.organizations.findByInternalId(apiKey.organizationInternalId),
+    ]);
+    if (!user || !organization) throw new UnauthorizedError();
+    const caller = { apiKey, user, organization };
+    // Only usable callers are kept; a revoked key or suspended user is looked up again next time.
+    if (apiKey.status === 'active' && user.status === 'active') this.cache.rememberCaller(keyHash, caller, readAt);
+    return caller;
   }
 }

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../errors.ts';
 import type { MetadataStore, OrganizationPatch } from '../ports/metadata-store.ts';
+import type { AccountReadCache } from '../cache/account-read-cache.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CreditService } from '../billing/credit-service.ts';
 import type { Organization, Principal, User } from './types.ts';
@@ -16,16 +17,22 @@ export class OrganizationService {
     private readonly store: MetadataStore,
     private readonly credits: CreditService,
     private readonly clock: Clock,
+    private readonly cache: AccountReadCache,
   ) {}
 
   async get(principal: Principal): Promise<OrganizationView> {
     const internalId = principal.organization.internalId;
+    const cached = this.cache.view(internalId);
+    if (cached) return cached;
+    const readAt = this.cache.snapshot();
     const [organization, users] = await Promise.all([
       this.store.organizations.findByInternalId(internalId),
       this.store.users.listAll(internalId),
     ]);
     if (!organization) throw new NotFoundError('organization', principal.organization.organizationId);
-    return { organization, users, currentMonthUsageMillis: await this.credits.periodSpentMillis(organization) };
+    const view = { organization, users, currentMonthUsageMillis: await this.credits.periodSpentMillis(organization) };
+    this.cache.rememberView(internalId, view, readAt);
+    return view;
   }
 
   async update(principal: Principal, patch: OrganizationPatch): Promise<OrganizationView> {
