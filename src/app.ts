@@ -22,7 +22,7 @@ import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import { createServices } from './engine/services.ts';
-import { newId } from './lib/ids.ts';
+import { newRequestId } from './lib/ids.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,7 +60,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
         errorBody(tooLong ? 414 : 400, 'BadRequestError', tooLong ? 'A path parameter is too long' : 'The URL is not valid', null, tooLong ? 'path_too_long' : 'invalid_url'),
       );
     },
-    genReqId: () => newId('request', 16),
+    genReqId: newRequestId,
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -100,6 +100,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   app.decorate('publicUrl', config.publicUrl ?? null);
   app.decorateRequest('principal', null);
   app.decorateRequest('charge', null);
+  app.decorateRequest('operation', null);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));

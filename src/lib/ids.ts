@@ -41,6 +41,19 @@ export function randomToken(length: number): string {
   return out;
 }
 
+const REQUEST_ID_PREFIX = ID_PREFIXES.request + randomToken(8);
+let requestCounter = 0;
+
+/**
+ * Request ids only need to be unique (they label log lines), not unguessable: a per-process random
+ * prefix and a counter, without a random draw per request.
+ */
+export function newRequestId(): string {
+  // Eight base-36 digits (2.8e12 requests before wrapping): every id has the same 16-character body.
+  requestCounter = (requestCounter + 1) % 36 ** 8;
+  return REQUEST_ID_PREFIX + requestCounter.toString(36).padStart(8, '0');
+}
+
 /** 20 characters of base-36 ≈ 103 bits: unguessable and collision-free at any realistic scale. */
 export function newId(kind: IdKind, length = 20): string {
   return ID_PREFIXES[kind] + randomToken(length);

@@ -1,10 +1,11 @@
 // Everything a protected route scope does around its handlers, in order:
 //   onRequest   authenticate → monthly grant → permission (catalogue) → rate limit (headers, 429)
-//   preHandler  charge the operation's fixed credit cost (after validation: bad input spends nothing)
-//   onSend      refund that charge when the request failed
+//   preHandler  priced routes only: charge the fixed credit cost (after validation)
+//   onSend      priced routes only: refund that charge when the request failed
 //   onResponse  count the request for usage reports (batched, off the hot path)
 // Resource index.ts files call requireApiKey(scope); handlers never check any of it by hand.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { Services } from '../../engine/services.ts';
 import { satisfies } from '../../engine/accounts/permissions.ts';
 import type { Principal } from '../../engine/accounts/types.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
@@ -15,6 +16,8 @@ import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The catalogue entry of the matched route, resolved once per request. */
+    operation: ResolvedOperation | null;
     /** The fixed-cost charge taken for this request, if any (refunded on failure). */
     charge: Spend | null;
   }
@@ -25,10 +28,17 @@ export function requireApiKey(scope: FastifyInstance): void {
 
   // onRequest: unauthenticated callers learn nothing, not even the request schema's complaints.
   scope.addHook('onRequest', async (request, reply) => {
+    // Fastify builds request.routeOptions afresh on every access: read it once.
+    const route = request.routeOptions;
+    const operationId = route.schema?.operationId ?? 'unknown';
+    const policy = OPERATIONS[operationId];
+    // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
+    if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
+    request.operation = { operationId, policy, route: route.url ?? request.url };
     const principal = await services.authenticator.authenticate(request.headers.authorization);
-    principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
+    // The grant check is a string comparison; only a due grant costs a round trip.
+    if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
     request.principal = principal;
-    const policy = policyOf(request);
     if (!satisfies(principal.permission, policy.permission)) {
       throw new ForbiddenError(`This operation requires the '${policy.permission}' permission`, {
         required: policy.permission,
@@ -46,42 +56,63 @@ export function requireApiKey(scope: FastifyInstance): void {
     }
   });
 
-  scope.addHook('preHandler', async (request) => {
-    const policy = policyOf(request);
-    if (!services.chargeCredits || policy.credits <= 0) return;
+  // Charging hooks go only on priced routes: a free operation pays nothing for them.
+  scope.addHook('onRoute', (route) => {
+    const operationId = route.schema?.operationId;
+    const policy = operationId ? OPERATIONS[operationId] : undefined;
+    if (!policy || policy.credits <= 0 || !services.chargeCredits) return;
+    route.preHandler = [...asArray(route.preHandler), chargeHook(services, policy.credits)];
+    route.onSend = [...asArray(route.onSend), refundHook(services)];
+  });
+
+  // Callback style (no promise): counting a request is a map update.
+  scope.addHook('onResponse', (request, reply, done) => {
+    const principal = request.principal;
+    const operation = request.operation;
+    if (services.requestUsage && principal && operation) {
+      services.requestUsage.record({
+        organizationInternalId: principal.organization.internalId,
+        keyId: principal.apiKey.keyId,
+        operationId: operation.operationId,
+        method: request.method,
+        route: operation.route,
+        category: operation.policy.category,
+        failed: reply.statusCode >= 400,
+        at: services.clock.now(),
+      });
+    }
+    done();
+  });
+}
+
+/** Charges the operation's fixed cost after validation, before the handler: bad input spends nothing. */
+function chargeHook(services: Services, credits: number): preHandlerAsyncHookHandler {
+  return async (request) => {
     const principal = requestPrincipal(request);
     request.charge = await services.credits.spend({
       organizationInternalId: principal.organization.internalId,
       keyId: principal.apiKey.keyId,
       operation: operationIdOf(request),
-      credits: policy.credits,
+      credits,
       referenceId: `request:${request.id}`,
     });
-  });
+  };
+}
 
-  scope.addHook('onSend', async (request, reply, payload) => {
+/** Gives the charge back when the request failed, before the response leaves. */
+function refundHook(services: Services): onSendHookHandler {
+  return async (request, reply, payload) => {
     const charge = request.charge;
     if (charge && reply.statusCode >= 400 && request.principal) {
       request.charge = null;
       await services.credits.refund(request.principal.organization.internalId, request.principal.apiKey.keyId, operationIdOf(request), charge, `request:${request.id}`);
     }
     return payload;
-  });
+  };
+}
 
-  scope.addHook('onResponse', async (request, reply) => {
-    const principal = request.principal;
-    if (!services.requestUsage || !principal) return;
-    services.requestUsage.record({
-      organizationInternalId: principal.organization.internalId,
-      keyId: principal.apiKey.keyId,
-      operationId: operationIdOf(request),
-      method: request.method,
-      route: request.routeOptions.url ?? request.url,
-      category: policyOf(request).category,
-      failed: reply.statusCode >= 400,
-      at: services.clock.now(),
-    });
-  });
+function asArray<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
 
 export function requestPrincipal(request: FastifyRequest): Principal {
@@ -89,15 +120,15 @@ export function requestPrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-function operationIdOf(request: FastifyRequest): string {
-  return request.routeOptions.schema?.operationId ?? 'unknown';
+export interface ResolvedOperation {
+  operationId: string;
+  policy: OperationPolicy;
+  /** The route pattern, e.g. /v1/organizations/users/:user_email. */
+  route: string;
 }
 
-function policyOf(request: FastifyRequest): OperationPolicy {
-  const policy = OPERATIONS[operationIdOf(request)];
-  // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
-  if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
-  return policy;
+function operationIdOf(request: FastifyRequest): string {
+  return request.operation?.operationId ?? 'unknown';
 }
 
 /** Mixpeek's X-RateLimit-* headers plus the IETF RateLimit-Policy / RateLimit fields. */

@@ -45,8 +45,21 @@ export class CreditService {
     private readonly clock: Clock,
   ) {}
 
+  /** Periods computed per cycle day, reused until they end (every request asks for one). */
+  private readonly periods = new Map<number, BillingPeriod>();
+
   period(org: Organization): BillingPeriod {
-    return billingPeriodAt(this.clock.now(), org.billingCycleStart);
+    const now = this.clock.now();
+    const known = this.periods.get(org.billingCycleStart);
+    if (known && now >= known.start && now < known.end) return known;
+    const period = billingPeriodAt(now, org.billingCycleStart);
+    this.periods.set(org.billingCycleStart, period);
+    return period;
+  }
+
+  /** True when the organization's current period has not been granted yet (no I/O). */
+  grantDue(org: Organization): boolean {
+    return org.lastGrantPeriod === null || org.lastGrantPeriod < this.period(org).key;
   }
 
   /**
@@ -55,8 +68,8 @@ export class CreditService {
    * on last_grant_period plus a unique ledger reference). Returns the organization as it now is.
    */
   async ensureMonthlyGrant(org: Organization): Promise<Organization> {
+    if (!this.grantDue(org)) return org;
     const period = this.period(org);
-    if (org.lastGrantPeriod !== null && org.lastGrantPeriod >= period.key) return org;
     const allocation = TIERS[org.accountType].monthlyCredits ?? 0;
     const millis = allocation * MILLIS_PER_CREDIT;
     const at = this.clock.now().toISOString();

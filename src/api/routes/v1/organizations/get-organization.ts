@@ -1,9 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { OrganizationView } from '../../../../engine/accounts/organization-service.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { errorResponses } from '../../../schemas/errors.ts';
 import { OrganizationModelResponse } from '../../../schemas/organizations.ts';
+
+/**
+ * The serialized body per cached view: while the engine serves the same view object (until a write
+ * or its TTL replaces it), the response is the same bytes, so they are produced once.
+ */
+const serializedViews = new WeakMap<OrganizationView, string>();
 
 const getOrganization: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -17,9 +24,16 @@ const getOrganization: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }), ...errorResponses() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const view = await app.services.organizations.get(requestPrincipal(request));
-      return toOrganizationResponse(view, app.publicUrl);
+      let body = serializedViews.get(view);
+      if (body === undefined) {
+        // The route's own response serializer: the cached bytes carry exactly the schema's fields.
+        body = reply.serialize(toOrganizationResponse(view, app.publicUrl)) as string;
+        serializedViews.set(view, body);
+      }
+      // A string body is sent as is (already serialized above).
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 };
