@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { MIGRATIONS } from '../src/adapters/metadata/migrations/index.ts';
 import { buildApp } from '../src/app.ts';
 import { ENVIRONMENT_VARIABLES, validateConfig, type TesseraConfig } from '../src/config.ts';
 import { assertError } from './helpers/contract.ts';
+import { runNode } from './helpers/run-node.ts';
 import { BACKEND, freshStore } from './helpers/test-app.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface CliResult {
   code: number | null;
@@ -28,22 +25,7 @@ function tessera(args: string[], extraEnv: Record<string, string>, timeoutMs = 6
   // Nothing from the developer's shell decides which store the CLI opens.
   for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) env[k] = v;
   Object.assign(env, extraEnv);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tessera.js', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: tessera ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode(['bin/tessera.js', ...args], env, timeoutMs);
 }
 
 /** A successful --json run: exit 0, nothing on stderr, one JSON line on stdout. */

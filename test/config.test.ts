@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, validateConfig } from '../src/config.ts';
+import { runNode } from './helpers/run-node.ts';
 import { BACKEND } from './helpers/test-app.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Asserts a ConfigError whose message names the environment variable. */
 function assertRejected(fn: () => unknown, envName: string, also?: RegExp): void {
@@ -28,24 +26,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: node ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe(`loadConfig / validateConfig reject bad values [${BACKEND}]`, () => {
   const cases: [Record<string, string>, string, RegExp?][] = [
@@ -188,7 +168,7 @@ describe(`server process with a bad environment [${BACKEND}]`, () => {
   test('exits with code 2 and prints the message on stderr', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-config-test-'));
     try {
-      const { code, stdout, stderr } = await run(['--import', 'tsx', 'src/server.ts'], cleanEnv({ PORT: 'abc', TESSERA_DATA_DIR: dataDir }));
+      const { code, stdout, stderr } = await runNode(['--import', 'tsx', 'src/server.ts'], cleanEnv({ PORT: 'abc', TESSERA_DATA_DIR: dataDir }));
       assert.equal(code, 2, `stdout: ${stdout}\nstderr: ${stderr}`);
       assert.match(stderr, /Invalid Tessera configuration/);
       assert.match(stderr, /PORT/);

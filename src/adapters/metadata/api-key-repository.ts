@@ -90,13 +90,7 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
           .execute(),
       );
     }
-    const row = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
-      .where('key_id', '=', keyId)
-      .executeTakeFirst();
-    return row && toApiKey(row);
+    return this.findById(organizationInternalId, keyId);
   }
 
   async revokeAllForUser(organizationInternalId: string, userId: string, revokedAt: string, revokedBy: string): Promise<number> {
