@@ -3,12 +3,17 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type TesseraConfig } from './config.ts';
 
-export async function serve(config: TesseraConfig): Promise<void> {
+export interface ServeOptions {
+  /** Print one JSON line once listening ({url, bootstrap}) instead of the human-readable key notice. */
+  json?: boolean;
+}
+
+export async function serve(config: TesseraConfig, options: ServeOptions = {}): Promise<void> {
   const app = await buildApp(config);
   if (app.bootstrap) {
     const { organizationId, adminEmail, generatedApiKey } = app.bootstrap;
     app.log.info({ organization_id: organizationId, admin_email: adminEmail }, 'bootstrapped a new store');
-    if (generatedApiKey) {
+    if (generatedApiKey && !options.json) {
       // Printed once, to the terminal, never logged: only its hash is stored.
       process.stdout.write(`\nTessera admin API key (shown once, store it now):\n\n    ${generatedApiKey}\n\n`);
     }
@@ -22,7 +27,12 @@ export async function serve(config: TesseraConfig): Promise<void> {
       );
     });
   }
-  await app.listen({ port: config.port, host: config.host });
+  const url = await app.listen({ port: config.port, host: config.host });
+  if (options.json) {
+    const b = app.bootstrap;
+    const bootstrap = b && { organization_id: b.organizationId, admin_email: b.adminEmail, api_key: b.generatedApiKey };
+    process.stdout.write(`${JSON.stringify({ url, bootstrap })}\n`);
+  }
 }
 
 /** Loads config from the environment, printing a clear message (exit 2) when it is invalid. */

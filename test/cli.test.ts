@@ -4,7 +4,9 @@ import { MIGRATIONS } from '../src/adapters/metadata/migrations/index.ts';
 import { buildApp } from '../src/app.ts';
 import { ENVIRONMENT_VARIABLES, validateConfig, type TesseraConfig } from '../src/config.ts';
 import { assertError } from './helpers/contract.ts';
-import { runNode } from './helpers/run-node.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { REPO_ROOT, runNode } from './helpers/run-node.ts';
 import { BACKEND, freshStore } from './helpers/test-app.ts';
 
 
@@ -155,5 +157,36 @@ describe(`tessera CLI [${BACKEND}]`, () => {
 
   test('an invalid environment exits 2 and names the variable', async () => {
     assertFailed(await tessera(['migrate', '--json'], { ...env, LOG_LEVEL: 'loud' }), /LOG_LEVEL/, 2);
+  });
+
+  test('serve --json prints the URL and, on first start, the generated admin key that then works', async () => {
+    const fresh = await freshStore();
+    const serveEnv: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) serveEnv[k] = v;
+    Object.assign(serveEnv, storeEnv(fresh.settings), { PORT: '0', LOG_LEVEL: 'warn' });
+    const child = spawn(process.execPath, ['bin/tessera.js', 'serve', '--json'], { cwd: REPO_ROOT, env: serveEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no JSON line: ${out}`)), 30_000);
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString('utf8');
+          const first = out.split('\n').find((l) => l.startsWith('{"url"'));
+          if (first) {
+            clearTimeout(timer);
+            resolve(first);
+          }
+        });
+      });
+      const started = JSON.parse(line) as { url: string; bootstrap: { organization_id: string; api_key: string } };
+      assert.match(started.bootstrap.api_key, /^sk_/);
+      const res = await fetch(`${started.url}/v1/organizations`, { headers: { authorization: `Bearer ${started.bootstrap.api_key}` } });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { organization_id: string }).organization_id, started.bootstrap.organization_id);
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+      await fresh.drop();
+    }
   });
 });

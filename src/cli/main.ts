@@ -14,7 +14,8 @@ const program = new Command('tessera').description('Self-hostable Mixpeek API se
 program
   .command('serve')
   .description('run the HTTP server (same as npm start)')
-  .action(async () => serve(configOrExit()));
+  .option('--json', 'print {url, bootstrap} as one JSON line once listening (bootstrap holds a generated admin key on first start)')
+  .action(async (opts: { json?: boolean }) => serve(configOrExit(), { json: opts.json ?? false }));
 
 program
   .command('migrate')
