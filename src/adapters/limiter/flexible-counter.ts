@@ -22,6 +22,9 @@ export async function createRateLimitCounter(options: CounterOptions): Promise<R
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     lazyConnect: true,
+    // Hits of concurrent requests issued in the same tick go out as one pipeline: fewer syscalls
+    // and round trips per request under load, the same atomic script per hit.
+    enableAutoPipelining: true,
   });
   redis.on('error', () => {
     // Reconnects on its own; while down, hits fall back to the per-process insurance limiter.
