@@ -1,273 +1,243 @@
 // Throughput of authenticated GET /v1/organizations against a bare Fastify JSON route in the same
-// app and process: the ratio isolates what authentication, the store and the presenter cost.
+// app and process: the ratio isolates what authentication, the limiter, usage accounting, the
+// store and the presenter cost.
 //
 //   npm run bench [-- --json]     (or: npx tsx bench/organization.ts [--json])
 //
-// Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS (default 10),
-// BENCH_ENFORCE=1 (exit non-zero when the target is missed), BENCH_USAGE_ACCOUNTING=0 (server
-// neither counts requests nor charges credits), BENCH_CPU_PROF=<dir> (server writes a V8 CPU
-// profile covering both phases there). Rate limiting is always off in the server: see bench-server.ts.
-import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// The server runs as deployed by default: rate limiting on (in-memory counters) and usage
+// accounting on. Before loading, the organization's rate limits are raised through
+// PATCH /v1/organizations, so the load is served rather than answered with 429.
+//
+// The measurement runs in rounds; each round measures both routes, one after the other, in an
+// order that alternates between rounds. The ratio is taken within each round and the report gives
+// the median of those ratios, so a machine that speeds up or slows down between rounds cancels out.
+//
+// Env: BENCH_ROUNDS (default 3), BENCH_DURATION (s per route per round, default 10), BENCH_WARMUP
+// (s per route, once at the start, default 3), BENCH_CONNECTIONS (default 10), BENCH_ENFORCE=1
+// (exit non-zero when the target is missed), BENCH_RATE_LIMITING=0 (server without the limiter),
+// BENCH_USAGE_ACCOUNTING=0 (server neither counts requests nor charges credits), BENCH_CPU_PROF=<dir>
+// (server writes a V8 CPU profile covering the whole run there), BENCH_SERVER_NODE_ARGS (extra node
+// flags for the server). The server's CPU time per request (from /proc) is reported alongside.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { BARE_PATH, READY_KEY, type ReadyLine } from './protocol.ts';
+import {
+  authHeaders,
+  cell,
+  cleanUpOnce,
+  describeServer,
+  describeTree,
+  formatTable,
+  interruptedExitCode,
+  loadRoute,
+  machineInfo,
+  median,
+  medianOrNull,
+  NonSuccessError,
+  onlyJsonFlag,
+  onOff,
+  ORGANIZATIONS_PATH,
+  positiveInteger,
+  progress,
+  RAISED_RATE_LIMIT,
+  raiseRateLimits,
+  round,
+  startServer,
+  stopAllServers,
+  type App,
+  type MachineInfo,
+  type RouteResult,
+} from './harness.ts';
+import { BARE_PATH, type ServerConfigReport } from './protocol.ts';
 
-const ORGANIZATIONS_PATH = '/v1/organizations';
 const TARGET_THROUGHPUT_RATIO = 0.7;
-const SERVER_START_TIMEOUT_MS = 60_000;
-const SERVER_STOP_TIMEOUT_MS = 10_000;
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(benchDir, '..');
+type RouteName = 'bare' | 'organizations';
 
 interface Settings {
+  rounds: number;
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
   enforce: boolean;
+  rateLimiting: boolean;
   usageAccounting: boolean;
   json: boolean;
   cpuProfileDir: string | undefined;
 }
 
-interface RouteResult {
-  path: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+interface RoundResult {
+  round: number;
+  order: RouteName[];
+  bare: RouteResult;
+  organizations: RouteResult;
+  /** organizations req/s ÷ bare req/s, both from this round. */
+  throughputRatio: number;
+  /** organizations p99 ÷ bare p99 from this round; null when the bare p99 is 0 ms. */
+  p99Ratio: number | null;
+  /**
+   * bare ÷ organizations server CPU time per request from this round: the throughput ratio if the
+   * server had the same share of the CPUs for both routes. null without /proc.
+   */
+  cpuRatio: number | null;
 }
 
-interface Summary {
-  date: string;
-  node: string;
-  cpus: number;
-  cpuModel: string;
-  /** The tree that was measured; srcDirty when src/ differs from that commit. */
-  git: { commit: string; srcDirty: boolean } | null;
-  server: { rateLimiting: false; usageAccounting: boolean };
+interface RouteMedian {
+  requestsPerSecond: number;
+  p99Ms: number;
+  serverCpuUsPerRequest: number | null;
+}
+
+interface Summary extends MachineInfo {
+  server: ServerConfigReport & { organizationRateLimitsPerMinute: number };
   connections: number;
+  rounds: number;
   durationSeconds: number;
   warmupSeconds: number;
-  routes: { bare: RouteResult; organizations: RouteResult };
-  ratios: { throughput: number; p99: number | null };
+  perRound: RoundResult[];
+  median: {
+    bare: RouteMedian;
+    organizations: RouteMedian;
+    throughputRatio: number;
+    p99Ratio: number | null;
+    cpuRatio: number | null;
+  };
   target: { throughputRatioAtLeast: number; pass: boolean };
-  allResponses2xx: boolean;
+  allResponses2xx: true;
 }
 
 function readSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
-  const unknown = argv.filter((a) => a !== '--json');
-  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (only --json is accepted)`);
+  const json = onlyJsonFlag(argv);
   return {
+    rounds: positiveInteger(env, 'BENCH_ROUNDS', 3),
     durationSeconds: positiveInteger(env, 'BENCH_DURATION', 10),
     warmupSeconds: positiveInteger(env, 'BENCH_WARMUP', 3),
     connections: positiveInteger(env, 'BENCH_CONNECTIONS', 10),
     enforce: env.BENCH_ENFORCE === '1',
-    usageAccounting: env.BENCH_USAGE_ACCOUNTING !== '0',
-    json: argv.includes('--json'),
+    rateLimiting: onOff(env, 'BENCH_RATE_LIMITING', true),
+    usageAccounting: onOff(env, 'BENCH_USAGE_ACCOUNTING', true),
+    json,
     cpuProfileDir: env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : undefined,
   };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(raw)})`);
-  return value;
+/** One request to the bare route before any load: a wrong body would make the numbers meaningless. */
+async function preflightBare(server: App): Promise<void> {
+  const bare = await fetch(`${server.baseUrl}${BARE_PATH}`);
+  const body = (await bare.json()) as { ok?: unknown };
+  if (bare.status !== 200 || body.ok !== true) throw new Error(`preflight ${BARE_PATH}: status ${bare.status}, body ${JSON.stringify(body)}`);
 }
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-}
-
-function startServer(dataDir: string, apiKey: string, cpuProfileDir: string | undefined): Promise<Server> {
-  const serverPath = path.join(benchDir, 'bench-server.ts');
-  const nodeArgs = ['--import', 'tsx'];
-  if (cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
-  // cwd is the repo root so `--import tsx` resolves from this project's node_modules.
-  const child = spawn(process.execPath, [...nodeArgs, serverPath], {
-    cwd: repoRoot,
-    env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_API_KEY: apiKey },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-
-  return new Promise<Server>((resolve, reject) => {
-    let settled = false;
-    const fail = (err: Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error(`bench server did not report a port within ${SERVER_START_TIMEOUT_MS} ms`)), SERVER_START_TIMEOUT_MS);
-    child.once('error', fail);
-    child.once('exit', (code, signal) => fail(new Error(`bench server exited before listening (code ${code}, signal ${signal})`)));
-
-    // Everything but the ready line is the server's own logging: pass it on to stderr, so it
-    // is seen but never mixes into --json output on stdout.
-    const lines = readline.createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      const port = settled ? undefined : readyPort(line);
-      if (port === undefined) {
-        process.stderr.write(`[server] ${line}\n`);
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      resolve({ child, port });
-    });
-  });
-}
-
-function readyPort(line: string): number | undefined {
-  if (!line.includes(READY_KEY)) return undefined;
-  try {
-    const parsed = JSON.parse(line) as Partial<ReadyLine>;
-    const port = parsed[READY_KEY]?.port;
-    return typeof port === 'number' ? port : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** SIGTERM by PID (the server closes and exits, flushing any CPU profile), SIGKILL if it hangs. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const pid = child.pid;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (!signal(pid, 'SIGTERM')) return;
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SERVER_STOP_TIMEOUT_MS).unref()),
-  ]);
-  if (timedOut && signal(pid, 'SIGKILL')) await exited;
-}
-
-/** False when the process is already gone: a terminal's Ctrl-C reaches the server too. */
-function signal(pid: number, name: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, name);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
-
-/** One request per route before loading it: a 401 or a wrong body would make the numbers meaningless. */
-async function preflight(baseUrl: string, headers: Record<string, string>): Promise<void> {
-  const bare = await fetch(`${baseUrl}${BARE_PATH}`);
-  const bareBody = (await bare.json()) as { ok?: unknown };
-  if (bare.status !== 200 || bareBody.ok !== true) throw new Error(`preflight ${BARE_PATH}: status ${bare.status}, body ${JSON.stringify(bareBody)}`);
-
-  const org = await fetch(`${baseUrl}${ORGANIZATIONS_PATH}`, { headers });
-  const orgBody = (await org.json()) as { organization_id?: unknown; users?: unknown };
-  if (org.status !== 200 || typeof orgBody.organization_id !== 'string' || !Array.isArray(orgBody.users) || orgBody.users.length === 0) {
-    throw new Error(`preflight ${ORGANIZATIONS_PATH}: status ${org.status}, body ${JSON.stringify(orgBody)}`);
-  }
-}
-
-async function load(url: string, headers: Record<string, string>, connections: number, durationSeconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, headers, connections, duration: durationSeconds, pipelining: 1 });
-}
-
-/** Any failed request, warm-up included, means the server is not doing the work being measured. */
-function assertAll2xx(label: string, result: autocannon.Result): void {
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result['2xx'] === 0) {
-    const codes = JSON.stringify(result.statusCodeStats ?? {});
-    throw new NonSuccessError(
-      `${label}: ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts (status codes ${codes})`,
-    );
-  }
-}
-
-class NonSuccessError extends Error {}
-
-async function measure(label: string, url: string, headers: Record<string, string>, settings: Settings): Promise<RouteResult> {
-  progress(settings, `${label}: warm-up ${settings.warmupSeconds} s`);
-  assertAll2xx(`${label} warm-up`, await load(url, headers, settings.connections, settings.warmupSeconds));
-  progress(settings, `${label}: measuring ${settings.durationSeconds} s`);
-  const result = await load(url, headers, settings.connections, settings.durationSeconds);
-  assertAll2xx(label, result);
-  return {
-    path: new URL(url).pathname,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+async function run(settings: Settings, server: App, apiKey: string): Promise<RoundResult[]> {
+  const auth = authHeaders(apiKey);
+  const routes: Record<RouteName, { url: string; headers: Record<string, string> }> = {
+    bare: { url: `${server.baseUrl}${BARE_PATH}`, headers: {} },
+    organizations: { url: `${server.baseUrl}${ORGANIZATIONS_PATH}`, headers: auth },
   };
+  const measure = (name: RouteName, label: string, seconds: number): Promise<RouteResult> =>
+    loadRoute(label, routes[name].url, routes[name].headers, settings.connections, seconds, server.pid);
+
+  for (const name of ['bare', 'organizations'] as const) {
+    progress(settings.json, `${name}: warm-up ${settings.warmupSeconds} s`);
+    await measure(name, `${name} warm-up`, settings.warmupSeconds);
+  }
+
+  const rounds: RoundResult[] = [];
+  for (let r = 1; r <= settings.rounds; r++) {
+    const order: RouteName[] = r % 2 === 1 ? ['bare', 'organizations'] : ['organizations', 'bare'];
+    const results: Partial<Record<RouteName, RouteResult>> = {};
+    for (const name of order) {
+      progress(settings.json, `round ${r}/${settings.rounds}: ${name} ${settings.durationSeconds} s`);
+      results[name] = await measure(name, `round ${r} ${name}`, settings.durationSeconds);
+    }
+    const bare = results.bare!;
+    const organizations = results.organizations!;
+    rounds.push({
+      round: r,
+      order,
+      bare,
+      organizations,
+      throughputRatio: round(organizations.requestsPerSecond / bare.requestsPerSecond, 3),
+      // autocannon reports latency in whole milliseconds; a 0 ms bare p99 has no meaningful ratio.
+      p99Ratio: bare.p99Ms > 0 ? round(organizations.p99Ms / bare.p99Ms, 2) : null,
+      cpuRatio:
+        bare.serverCpuUsPerRequest !== null && organizations.serverCpuUsPerRequest
+          ? round(bare.serverCpuUsPerRequest / organizations.serverCpuUsPerRequest, 3)
+          : null,
+    });
+  }
+  return rounds;
 }
 
-function progress(settings: Settings, message: string): void {
-  process.stderr.write(`${settings.json ? '' : '· '}${message}\n`);
-}
-
-function summarise(settings: Settings, bare: RouteResult, organizations: RouteResult): Summary {
-  const throughput = organizations.requestsPerSecond / bare.requestsPerSecond;
+function summarise(settings: Settings, machine: MachineInfo, server: App, rounds: RoundResult[]): Summary {
+  const routeMedian = (name: RouteName): RouteMedian => {
+    const cpu = medianOrNull(rounds.map((r) => r[name].serverCpuUsPerRequest));
+    return {
+      requestsPerSecond: round(median(rounds.map((r) => r[name].requestsPerSecond)), 1),
+      p99Ms: median(rounds.map((r) => r[name].p99Ms)),
+      serverCpuUsPerRequest: cpu === null ? null : round(cpu, 1),
+    };
+  };
+  const throughputRatio = round(median(rounds.map((r) => r.throughputRatio)), 3);
+  const p99Ratio = medianOrNull(rounds.map((r) => r.p99Ratio));
+  const cpuRatio = medianOrNull(rounds.map((r) => r.cpuRatio));
   return {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-    git: gitState(),
-    server: { rateLimiting: false, usageAccounting: settings.usageAccounting },
+    ...machine,
+    server: { ...server.config, organizationRateLimitsPerMinute: RAISED_RATE_LIMIT },
     connections: settings.connections,
+    rounds: settings.rounds,
     durationSeconds: settings.durationSeconds,
     warmupSeconds: settings.warmupSeconds,
-    routes: { bare, organizations },
-    ratios: {
-      throughput: round(throughput, 3),
-      // autocannon reports latency in whole milliseconds; a 0 ms bare p99 has no meaningful ratio.
-      p99: bare.p99Ms > 0 ? round(organizations.p99Ms / bare.p99Ms, 2) : null,
+    perRound: rounds,
+    median: {
+      bare: routeMedian('bare'),
+      organizations: routeMedian('organizations'),
+      throughputRatio,
+      p99Ratio: p99Ratio === null ? null : round(p99Ratio, 2),
+      cpuRatio: cpuRatio === null ? null : round(cpuRatio, 3),
     },
-    target: { throughputRatioAtLeast: TARGET_THROUGHPUT_RATIO, pass: throughput >= TARGET_THROUGHPUT_RATIO },
+    target: { throughputRatioAtLeast: TARGET_THROUGHPUT_RATIO, pass: throughputRatio >= TARGET_THROUGHPUT_RATIO },
     allResponses2xx: true,
   };
 }
 
-function gitState(): Summary['git'] {
-  try {
-    const run = (args: string[]): string => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: run(['rev-parse', '--short', 'HEAD']), srcDirty: run(['status', '--porcelain', '--', 'src']) !== '' };
-  } catch {
-    // Not a git checkout (an unpacked tarball): the numbers stand without it.
-    return null;
-  }
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
 function render(s: Summary): string {
-  const row = (name: string, r: RouteResult): string =>
-    `${name.padEnd(28)}${r.requestsPerSecond.toFixed(1).padStart(12)}${String(r.p50Ms).padStart(10)}${String(r.p99Ms).padStart(10)}${String(r.requests).padStart(12)}${String(r.non2xx).padStart(9)}`;
+  const short: Record<RouteName, string> = { bare: 'bare', organizations: 'orgs' };
+  const routeCells = (r: RouteResult | RouteMedian): string[] => [cell(r.requestsPerSecond), String(r.p99Ms), cell(r.serverCpuUsPerRequest)];
+  const m = s.median;
+  const table = formatTable(
+    [
+      ['round', 'order', 'bare req/s', 'p99', 'CPU µs/req', 'orgs req/s', 'p99', 'CPU µs/req', 'ratio', 'p99 ratio', 'CPU ratio'],
+      ...s.perRound.map((r) => [
+        String(r.round),
+        r.order.map((n) => short[n]).join(' → '),
+        ...routeCells(r.bare),
+        ...routeCells(r.organizations),
+        cell(r.throughputRatio, 3),
+        cell(r.p99Ratio, 2),
+        cell(r.cpuRatio, 3),
+      ]),
+      ['median', '', ...routeCells(m.bare), ...routeCells(m.organizations), cell(m.throughputRatio, 3), cell(m.p99Ratio, 2), cell(m.cpuRatio, 3)],
+    ],
+    2,
+  );
+  const requests = s.perRound.reduce((n, r) => n + r.bare.requests + r.organizations.requests, 0);
   return [
     '',
     `GET ${ORGANIZATIONS_PATH} vs bare Fastify JSON route`,
-    `node ${s.node}, ${s.cpus} CPUs (${s.cpuModel}), ${s.connections} connections, ${s.durationSeconds} s per route after ${s.warmupSeconds} s warm-up`,
-    `tree ${s.git ? `${s.git.commit}${s.git.srcDirty ? ' + uncommitted src/ changes' : ''}` : 'unknown'}; server: rate limiting off, usage accounting ${s.server.usageAccounting ? 'on' : 'off'}`,
+    `node ${s.node}, ${s.cpus} CPUs (${s.cpuModel}), load average ${s.loadAverage1mAtStart} at start, ${s.connections} connections`,
+    `${s.rounds} rounds × ${s.durationSeconds} s per route (order alternates), after ${s.warmupSeconds} s warm-up per route`,
+    `tree ${describeTree(s.git)}`,
+    `server: ${describeServer(s.server)}; organization rate limits raised to ${s.server.organizationRateLimitsPerMinute.toLocaleString('en-US')}/min`,
     '',
-    `${'route'.padEnd(28)}${'req/s avg'.padStart(12)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'requests'.padStart(12)}${'non-2xx'.padStart(9)}`,
-    row(`GET ${s.routes.bare.path}`, s.routes.bare),
-    row(`GET ${s.routes.organizations.path}`, s.routes.organizations),
+    ...table,
     '',
-    `throughput ratio (organizations / bare): ${s.ratios.throughput.toFixed(3)}   target >= ${s.target.throughputRatioAtLeast}   ${s.target.pass ? 'PASS' : 'FAIL'}`,
-    `p99 ratio (organizations / bare):        ${s.ratios.p99 === null ? 'n/a (bare p99 is 0 ms)' : s.ratios.p99.toFixed(2)}`,
+    `all ${requests.toLocaleString('en-US')} measured responses 2xx, warm-ups too; p99 in ms; CPU µs/req: server process CPU time per request`,
+    `ratios are organizations ÷ bare within a round (CPU ratio: bare µs/req ÷ organizations µs/req), then the median over rounds`,
+    `throughput ratio: ${cell(m.throughputRatio, 3)}   target >= ${s.target.throughputRatioAtLeast}   ${s.target.pass ? 'PASS' : 'FAIL'}`,
+    `p99 ratio:        ${m.p99Ratio === null ? 'n/a (bare p99 is 0 ms in every round)' : cell(m.p99Ratio, 2)}`,
+    `CPU ratio:        ${cell(m.cpuRatio, 3)}   (for information: the throughput ratio if the server had the same CPU share for both routes)`,
     '',
   ].join('\n');
 }
@@ -276,30 +246,42 @@ async function main(): Promise<number> {
   const settings = readSettings(process.argv.slice(2), process.env);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
   const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
-  let server: Server | undefined;
-
-  const cleanUp = async (): Promise<void> => {
-    if (server) await stopServer(server.child);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
   // Ctrl-C mid-run must not leave a server or a data directory behind.
-  process.once('SIGINT', () => {
-    cleanUp().finally(() => process.exit(130));
+  const cleanUp = cleanUpOnce(async () => {
+    await stopAllServers();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   try {
-    server = await startServer(dataDir, apiKey, settings.cpuProfileDir);
-    const baseUrl = `http://127.0.0.1:${server.port}`;
-    const auth = { authorization: `Bearer ${apiKey}` };
-    await preflight(baseUrl, auth);
+    const machine = machineInfo();
+    const started = await startServer({
+      label: 'organization',
+      apiKey,
+      apps: [
+        {
+          name: 'organization',
+          dataDir,
+          rateLimiting: settings.rateLimiting,
+          usageAccounting: settings.usageAccounting,
+          redisKeyPrefix: `tessera-bench-${randomBytes(4).toString('hex')}:`,
+        },
+      ],
+      cpuProfileDir: settings.cpuProfileDir,
+    });
+    const server = started.apps[0]!;
+    progress(settings.json, `server: ${describeServer(server.config)}`);
+    // Done whether or not the limiter is on, so the response body is the same in every configuration.
+    await raiseRateLimits(server, apiKey);
+    await preflightBare(server);
 
-    const bare = await measure('bare', `${baseUrl}${BARE_PATH}`, {}, settings);
-    const organizations = await measure('organizations', `${baseUrl}${ORGANIZATIONS_PATH}`, auth, settings);
-    const summary = summarise(settings, bare, organizations);
-
+    const rounds = await run(settings, server, apiKey);
+    const summary = summarise(settings, machine, server, rounds);
     process.stdout.write(settings.json ? `${JSON.stringify(summary, null, 2)}\n` : render(summary));
     return !summary.target.pass && settings.enforce ? 1 : 0;
   } catch (err) {
+    // The signal handler is cleaning up and will exit; the servers it stopped are why the load failed.
+    const interrupted = interruptedExitCode();
+    if (interrupted !== null) return interrupted;
     const message = err instanceof Error ? err.message : String(err);
     if (settings.json && err instanceof NonSuccessError) {
       process.stdout.write(`${JSON.stringify({ allResponses2xx: false, error: message }, null, 2)}\n`);
