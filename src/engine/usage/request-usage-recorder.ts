@@ -14,8 +14,16 @@ export interface RequestEvent {
   at: Date;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** Counts in memory: times as epoch milliseconds, turned into ISO strings only when written. */
+interface PendingCount extends Omit<RequestCount, 'hour' | 'lastRequestAt'> {
+  hourMs: number;
+  lastRequestMs: number;
+}
+
 export class RequestUsageRecorder {
-  private pending = new Map<string, RequestCount>();
+  private pending = new Map<string, PendingCount>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -31,15 +39,16 @@ export class RequestUsageRecorder {
     this.timer.unref();
   }
 
+  /** Called once per request: a map update, no I/O and no date formatting. */
   record(event: RequestEvent): void {
-    const hour = new Date(Math.floor(event.at.getTime() / 3_600_000) * 3_600_000).toISOString();
-    const id = `${event.keyId}\u0000${event.operationId}\u0000${hour}`;
-    const at = event.at.toISOString();
+    const atMs = event.at.getTime();
+    const hourMs = atMs - (atMs % HOUR_MS);
+    const id = `${event.keyId}\u0000${event.operationId}\u0000${hourMs}`;
     const count = this.pending.get(id);
     if (count) {
       count.requests += 1;
       if (event.failed) count.errors += 1;
-      if (at > count.lastRequestAt) count.lastRequestAt = at;
+      if (atMs > count.lastRequestMs) count.lastRequestMs = atMs;
       return;
     }
     this.pending.set(id, {
@@ -49,10 +58,10 @@ export class RequestUsageRecorder {
       method: event.method,
       route: event.route,
       category: event.category,
-      hour,
+      hourMs,
       requests: 1,
       errors: event.failed ? 1 : 0,
-      lastRequestAt: at,
+      lastRequestMs: atMs,
     });
   }
 
@@ -63,7 +72,7 @@ export class RequestUsageRecorder {
       const batch = [...this.pending.values()];
       this.pending = new Map();
       try {
-        await this.repository.add(batch);
+        await this.repository.add(batch.map(toRequestCount));
       } catch (err) {
         for (const count of batch) this.mergeBack(count);
         this.onError(err);
@@ -78,8 +87,8 @@ export class RequestUsageRecorder {
     await this.flush();
   }
 
-  private mergeBack(count: RequestCount): void {
-    const id = `${count.keyId}\u0000${count.operationId}\u0000${count.hour}`;
+  private mergeBack(count: PendingCount): void {
+    const id = `${count.keyId}\u0000${count.operationId}\u0000${count.hourMs}`;
     const existing = this.pending.get(id);
     if (!existing) {
       this.pending.set(id, count);
@@ -87,6 +96,10 @@ export class RequestUsageRecorder {
     }
     existing.requests += count.requests;
     existing.errors += count.errors;
-    if (count.lastRequestAt > existing.lastRequestAt) existing.lastRequestAt = count.lastRequestAt;
+    if (count.lastRequestMs > existing.lastRequestMs) existing.lastRequestMs = count.lastRequestMs;
   }
+}
+
+function toRequestCount({ hourMs, lastRequestMs, ...rest }: PendingCount): RequestCount {
+  return { ...rest, hour: new Date(hourMs).toISOString(), lastRequestAt: new Date(lastRequestMs).toISOString() };
 }
