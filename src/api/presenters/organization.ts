@@ -1,4 +1,4 @@
-import type { OrganizationView } from '../../engine/accounts/organization-service.ts';
+import type { OrganizationView } from '../../engine/accounts/types.ts';
 import { MILLIS_PER_CREDIT, wholeCredits } from '../../engine/accounts/tiers.ts';
 import type { OrganizationModelResponseBody } from '../schemas/organizations.ts';
 import { toUserModel } from './user.ts';

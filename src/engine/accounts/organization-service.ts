@@ -3,14 +3,8 @@ import type { MetadataStore, OrganizationPatch } from '../ports/metadata-store.t
 import type { AccountReadCache } from '../cache/account-read-cache.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CreditService } from '../billing/credit-service.ts';
-import type { Organization, Principal, User } from './types.ts';
+import type { OrganizationView, Principal } from './types.ts';
 
-export interface OrganizationView {
-  organization: Organization;
-  users: User[];
-  /** Spent in the current billing period, from the credit ledger. */
-  currentMonthUsageMillis: number;
-}
 
 export class OrganizationService {
   constructor(

@@ -99,6 +99,14 @@ export interface ApiKey {
   revokedBy: string | null;
 }
 
+/** What GET /v1/organizations shows: the organization, its users and its month's spending. */
+export interface OrganizationView {
+  organization: Organization;
+  users: User[];
+  /** Spent in the current billing period, from the credit ledger. */
+  currentMonthUsageMillis: number;
+}
+
 /** Who is calling: resolved once per request by authentication. */
 export interface Principal {
   organization: Organization;

@@ -6,8 +6,7 @@
 // (see write-observed-store.ts), so within a process a revoked or rotated key stops working at once.
 // Writes by other processes (several API servers, the CLI) are seen within the TTL.
 import { LRUCache } from 'lru-cache';
-import type { ApiKey, Organization, User } from '../accounts/types.ts';
-import type { OrganizationView } from '../accounts/organization-service.ts';
+import type { ApiKey, Organization, OrganizationView, User } from '../accounts/types.ts';
 
 export interface CachedCaller {
   apiKey: ApiKey;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { OrganizationView } from '../../../../engine/accounts/organization-service.ts';
+import type { OrganizationView } from '../../../../engine/accounts/types.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { errorResponses } from '../../../schemas/errors.ts';
