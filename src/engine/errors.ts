@@ -48,12 +48,6 @@ export class AlreadyExistsError extends TesseraError {
   }
 }
 
-export class ValidationError extends TesseraError {
-  constructor(message: string, details: ErrorDetails | null = null) {
-    super(422, 'ValidationError', message, details);
-  }
-}
-
 function capitalise(s: string): string {
   const spaced = s.replace(/_/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);

@@ -40,14 +40,6 @@ export const TIERS: Record<AccountTier, TierPolicy> = {
   },
 };
 
-/** Monthly credit allocation per tier (AccountTier in the seed). */
-export const TIER_MONTHLY_CREDITS: Record<AccountTier, number | null> = {
-  free: TIERS.free.monthlyCredits,
-  pro: TIERS.pro.monthlyCredits,
-  team: TIERS.team.monthlyCredits,
-  enterprise: TIERS.enterprise.monthlyCredits,
-};
-
 export const MILLIS_PER_CREDIT = 1000;
 /** 1 credit = $0.001 (SPEC §5). */
 export const USD_PER_CREDIT = 0.001;
