@@ -3,13 +3,8 @@
 // loses nothing and a request never waits for a usage write.
 import type { RequestCount, RequestUsageRepository } from '../ports/metadata-store.ts';
 
-export interface RequestEvent {
-  organizationInternalId: string;
-  keyId: string;
-  operationId: string;
-  method: string;
-  route: string;
-  category: string;
+/** One answered request: who, which operation, and whether it failed. */
+export interface RequestEvent extends Pick<RequestCount, 'organizationInternalId' | 'keyId' | 'operationId' | 'method' | 'route' | 'category'> {
   failed: boolean;
   at: Date;
 }
