@@ -1,8 +1,9 @@
-// RateLimitCounter on rate-limiter-flexible: in process memory (embedded) or in Redis, where one
-// atomic INCR-with-expiry per hit keeps the count exact across processes.
+// The shared RateLimitCounter: rate-limiter-flexible on Redis, where one atomic INCR-with-expiry
+// per hit keeps the count exact across processes. Without Redis, the in-process MemoryWindowCounter.
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RateLimitCounter } from '../../engine/ports/rate-limit-counter.ts';
+import type { RateLimitCounter, WindowHit } from '../../engine/ports/rate-limit-counter.ts';
+import { MemoryWindowCounter } from './memory-counter.ts';
 
 // The limiter's own ceiling is never the limit we enforce: we compare counts to the organization's
 // current limits, so the limiter just counts.
@@ -16,7 +17,7 @@ export interface CounterOptions {
 
 export async function createRateLimitCounter(options: CounterOptions): Promise<RateLimitCounter> {
   const base = { points: CEILING, duration: options.windowSeconds, keyPrefix: `${options.keyPrefix}rl` };
-  if (!options.redisUrl) return new FlexibleCounter(new RateLimiterMemory(base), options.windowSeconds, async () => {});
+  if (!options.redisUrl) return new MemoryWindowCounter(options.windowSeconds);
   const redis = new Redis(options.redisUrl, {
     // Fail fast instead of queueing hits while Redis is away; the insurance limiter counts meanwhile.
     enableOfflineQueue: false,
@@ -44,9 +45,8 @@ class FlexibleCounter implements RateLimitCounter {
     private readonly onClose: () => Promise<void>,
   ) {}
 
-  async hit(key: string): Promise<{ count: number; resetMs: number }> {
-    const res = await this.limiter.consume(key, 1);
-    return { count: res.consumedPoints, resetMs: res.msBeforeNext };
+  hit(key: string): Promise<WindowHit> {
+    return this.limiter.consume(key, 1).then((res) => ({ count: res.consumedPoints, resetMs: res.msBeforeNext }));
   }
 
   close(): Promise<void> {

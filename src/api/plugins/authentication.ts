@@ -1,5 +1,6 @@
 // Everything a protected route scope does around its handlers, in order:
-//   onRequest   authenticate → monthly grant → permission (catalogue) → rate limit (headers, 429)
+//   onRequest   authenticate → monthly grant → permission (catalogue) → rate limit (headers, 429),
+//               synchronous when the caller is cached and the counter is in-process
 //   preHandler  priced routes only: charge the fixed credit cost (after validation)
 //   onSend      priced routes only: refund that charge when the request failed
 //   onResponse  count the request for usage reports (batched, off the hot path)
@@ -12,6 +13,7 @@ import type { Spend } from '../../engine/billing/credit-service.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
 import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
+import { isPromise, thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,33 +29,18 @@ export function requireApiKey(scope: FastifyInstance): void {
   const services = scope.services;
 
   // onRequest: unauthenticated callers learn nothing, not even the request schema's complaints.
-  scope.addHook('onRequest', async (request, reply) => {
-    // Fastify builds request.routeOptions afresh on every access: read it once.
-    const route = request.routeOptions;
-    const operationId = route.schema?.operationId ?? 'unknown';
-    const policy = OPERATIONS[operationId];
-    // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
-    if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
-    request.operation = { operationId, policy, route: route.url ?? request.url };
-    const principal = await services.authenticator.authenticate(request.headers.authorization);
-    // The grant check is a string comparison; only a due grant costs a round trip.
-    if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
-    request.principal = principal;
-    if (!satisfies(principal.permission, policy.permission)) {
-      throw new ForbiddenError(`This operation requires the '${policy.permission}' permission`, {
-        required: policy.permission,
-        granted: principal.permission,
-      });
+  // Callback style with a synchronous path: a cached caller with the in-process limiter is decided
+  // without a single promise; anything that needs I/O continues asynchronously.
+  scope.addHook('onRequest', (request, reply, done) => {
+    let pending: MaybePromise<void>;
+    try {
+      pending = admit(services, request, reply);
+    } catch (err) {
+      done(err as Error);
+      return;
     }
-    if (services.rateLimits) {
-      const decision = await services.rateLimits.check(principal, policy.category);
-      setRateLimitHeaders(reply, decision);
-      if (!decision.allowed) {
-        const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
-        reply.header('retry-after', String(retryAfter));
-        throw new TooManyRequestsError(decision.category, decision.limit, retryAfter);
-      }
-    }
+    if (isPromise(pending)) pending.then(() => done(), done);
+    else done();
   });
 
   // Charging hooks go only on priced routes: a free operation pays nothing for them.
@@ -82,6 +69,44 @@ export function requireApiKey(scope: FastifyInstance): void {
       });
     }
     done();
+  });
+}
+
+/** Authenticate → monthly grant → permission → rate limit; synchronous whenever nothing needs I/O. */
+function admit(services: Services, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
+  // Fastify builds request.routeOptions afresh on every access: read it once.
+  const route = request.routeOptions;
+  const operationId = route.schema?.operationId ?? 'unknown';
+  const policy = OPERATIONS[operationId];
+  // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
+  if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
+  request.operation = { operationId, policy, route: route.url ?? request.url };
+  const cached = services.authenticator.fromCache(request.headers.authorization);
+  if (cached && !services.credits.grantDue(cached.organization)) return authorize(services, request, reply, cached, policy);
+  return (async () => {
+    const principal = cached ?? (await services.authenticator.authenticate(request.headers.authorization));
+    // The grant check is a string comparison; only a due grant costs a round trip.
+    if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
+    await authorize(services, request, reply, principal, policy);
+  })();
+}
+
+function authorize(services: Services, request: FastifyRequest, reply: FastifyReply, principal: Principal, policy: OperationPolicy): MaybePromise<void> {
+  request.principal = principal;
+  if (!satisfies(principal.permission, policy.permission)) {
+    throw new ForbiddenError(`This operation requires the '${policy.permission}' permission`, {
+      required: policy.permission,
+      granted: principal.permission,
+    });
+  }
+  if (!services.rateLimits) return;
+  return thenMaybe(services.rateLimits.check(principal, policy.category), (decision) => {
+    setRateLimitHeaders(reply, decision);
+    if (!decision.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
+      reply.header('retry-after', String(retryAfter));
+      throw new TooManyRequestsError(decision.category, decision.limit, retryAfter);
+    }
   });
 }
 

@@ -12,6 +12,13 @@ const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{16,200}$/;
 /** last_used_at is written at most this often per key, so reads stay reads. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** SHA-256 of the Bearer key; a missing or malformed header fails like an unknown key. */
+function hashOfBearer(authorization: string | undefined): string {
+  const secret = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+  if (!secret || !KEY_SHAPE.test(secret)) throw new UnauthorizedError();
+  return sha256Hex(secret);
+}
+
 export class Authenticator {
   constructor(
     private readonly store: MetadataStore,
@@ -26,10 +33,7 @@ export class Authenticator {
    * near-miss from a stranger. Status, expiry and role are checked on every request, cached or not.
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
-    const secret = authorization ? BEARER.exec(authorization)?.[1] : undefined;
-    if (!secret || !KEY_SHAPE.test(secret)) throw new UnauthorizedError();
-
-    const keyHash = sha256Hex(secret);
+    const keyHash = hashOfBearer(authorization);
     const caller = this.cache.caller(keyHash) ?? (await this.load(keyHash));
     const { apiKey, user, organization } = caller;
     if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
@@ -50,6 +54,24 @@ export class Authenticator {
       await this.store.apiKeys.touchLastUsed(apiKey.keyId, at);
     }
     // A fresh principal per request: later hooks replace its organization (monthly grant).
+    return { organization, user, apiKey, permission };
+  }
+
+  /**
+   * The same decision without I/O, for callers in the read cache: a Principal when it can be
+   * decided from memory, undefined when the caller must go through authenticate() (not cached, or
+   * a write is due: last_used_at or an expiry to record). Failures throw as authenticate() does.
+   */
+  fromCache(authorization: string | undefined): Principal | undefined {
+    const caller = this.cache.caller(hashOfBearer(authorization));
+    if (!caller) return undefined;
+    const { apiKey, user, organization } = caller;
+    if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
+    const now = this.clock.now().getTime();
+    if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= now) return undefined;
+    if (apiKey.lastUsedAt === null || now - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) return undefined;
+    const permission = effectivePermission(apiKey.permissions, user.role);
+    if (permission === null) throw new UnauthorizedError();
     return { organization, user, apiKey, permission };
   }
 

@@ -2,7 +2,8 @@
 // organization row, so a PATCH applies to the next request) and, when the key has a
 // rate_limit_override, the key's own tighter budget in that category.
 import type { Principal, RateLimitCategory } from '../accounts/types.ts';
-import type { RateLimitCounter } from '../ports/rate-limit-counter.ts';
+import type { RateLimitCounter, WindowHit } from '../ports/rate-limit-counter.ts';
+import { thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -21,21 +22,22 @@ export class RateLimitPolicy {
     return this.counter.windowSeconds;
   }
 
-  async check(principal: Principal, category: RateLimitCategory): Promise<RateLimitDecision> {
+  /** Synchronous with the in-process counter, a promise with the shared (Redis) one. */
+  check(principal: Principal, category: RateLimitCategory): MaybePromise<RateLimitDecision> {
     const orgLimit = principal.organization.rateLimits[category];
-    const org = await this.counter.hit(`org:${principal.organization.organizationId}:${category}`);
-    let decision = this.decide(category, orgLimit, org);
-    const override = principal.apiKey.rateLimitOverride;
-    if (decision.allowed && override !== null) {
+    return thenMaybe(this.counter.hit(`org:${principal.organization.organizationId}:${category}`), (org) => {
+      const decision = this.decide(category, orgLimit, org);
+      const override = principal.apiKey.rateLimitOverride;
+      if (!decision.allowed || override === null) return decision;
       const limit = Math.min(override, orgLimit);
-      const key = await this.counter.hit(`key:${principal.apiKey.keyId}:${category}`);
-      const keyDecision = this.decide(category, limit, key);
-      if (!keyDecision.allowed || keyDecision.remaining < decision.remaining) decision = keyDecision;
-    }
-    return decision;
+      return thenMaybe(this.counter.hit(`key:${principal.apiKey.keyId}:${category}`), (key) => {
+        const keyDecision = this.decide(category, limit, key);
+        return !keyDecision.allowed || keyDecision.remaining < decision.remaining ? keyDecision : decision;
+      });
+    });
   }
 
-  private decide(category: RateLimitCategory, limit: number, hit: { count: number; resetMs: number }): RateLimitDecision {
+  private decide(category: RateLimitCategory, limit: number, hit: WindowHit): RateLimitDecision {
     return {
       allowed: hit.count <= limit,
       category,

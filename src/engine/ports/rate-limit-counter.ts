@@ -4,8 +4,16 @@
  * next request without rebuilding anything.
  */
 export interface RateLimitCounter {
-  /** Counts one request for key in the current window and returns the window's count so far. */
-  hit(key: string): Promise<{ count: number; resetMs: number }>;
+  /**
+   * Counts one request for key in the current window and returns the window's count so far.
+   * In-process counters answer synchronously (no promise on the hot path); shared ones asynchronously.
+   */
+  hit(key: string): WindowHit | Promise<WindowHit>;
   readonly windowSeconds: number;
   close(): Promise<void>;
+}
+
+export interface WindowHit {
+  count: number;
+  resetMs: number;
 }
