@@ -19,6 +19,22 @@ function hashOfBearer(authorization: string | undefined): string {
   return sha256Hex(secret);
 }
 
+/**
+ * The one decision over a caller, shared by both paths: throws for an inactive key or user or a key
+ * without permissions, and says which write (if any) the request owes.
+ */
+function assess(caller: CachedCaller, nowMs: number): { principal: Principal; due: 'none' | 'expired' | 'touch' } {
+  const { apiKey, user, organization } = caller;
+  if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
+  const permission = effectivePermission(apiKey.permissions, user.role);
+  if (permission === null) throw new UnauthorizedError();
+  // A fresh principal per request: later hooks replace its organization (monthly grant).
+  const principal = { organization, user, apiKey, permission };
+  if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= nowMs) return { principal, due: 'expired' };
+  if (apiKey.lastUsedAt === null || nowMs - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) return { principal, due: 'touch' };
+  return { principal, due: 'none' };
+}
+
 export class Authenticator {
   constructor(
     private readonly store: MetadataStore,
@@ -35,26 +51,19 @@ export class Authenticator {
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const keyHash = hashOfBearer(authorization);
     const caller = this.cache.caller(keyHash) ?? (await this.load(keyHash));
-    const { apiKey, user, organization } = caller;
-    if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
-
-    const now = this.clock.now().getTime();
-    if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= now) {
-      await this.store.apiKeys.update(apiKey.organizationInternalId, apiKey.keyId, { status: 'expired' });
+    const now = this.clock.now();
+    const { principal, due } = assess(caller, now.getTime());
+    if (due === 'expired') {
+      await this.store.apiKeys.update(caller.apiKey.organizationInternalId, caller.apiKey.keyId, { status: 'expired' });
       throw new UnauthorizedError();
     }
-
-    const permission = effectivePermission(apiKey.permissions, user.role);
-    if (permission === null) throw new UnauthorizedError();
-
-    if (apiKey.lastUsedAt === null || now - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
-      const at = new Date(now).toISOString();
+    if (due === 'touch') {
+      const at = now.toISOString();
       // Updating the cached copy too keeps this write to once a minute per key.
-      apiKey.lastUsedAt = at;
-      await this.store.apiKeys.touchLastUsed(apiKey.keyId, at);
+      caller.apiKey.lastUsedAt = at;
+      await this.store.apiKeys.touchLastUsed(caller.apiKey.keyId, at);
     }
-    // A fresh principal per request: later hooks replace its organization (monthly grant).
-    return { organization, user, apiKey, permission };
+    return principal;
   }
 
   /**
@@ -65,14 +74,8 @@ export class Authenticator {
   fromCache(authorization: string | undefined): Principal | undefined {
     const caller = this.cache.caller(hashOfBearer(authorization));
     if (!caller) return undefined;
-    const { apiKey, user, organization } = caller;
-    if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
-    const now = this.clock.now().getTime();
-    if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= now) return undefined;
-    if (apiKey.lastUsedAt === null || now - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) return undefined;
-    const permission = effectivePermission(apiKey.permissions, user.role);
-    if (permission === null) throw new UnauthorizedError();
-    return { organization, user, apiKey, permission };
+    const { principal, due } = assess(caller, this.clock.now().getTime());
+    return due === 'none' ? principal : undefined;
   }
 
   private async load(keyHash: string): Promise<CachedCaller> {
