@@ -55,7 +55,7 @@ export function createServices(deps: ServiceDependencies): Services {
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     credits,
-    usage: new UsageService(store, clock, requestUsage),
+    usage: new UsageService(store, clock, requestUsage, credits),
     rateLimits: deps.rateLimitCounter ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     requestUsage,
     chargeCredits: deps.usageAccounting,

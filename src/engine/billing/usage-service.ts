@@ -8,8 +8,8 @@ import { satisfies } from '../accounts/permissions.ts';
 import { MILLIS_PER_CREDIT, nextTier, TIERS, USD_PER_CREDIT } from '../accounts/tiers.ts';
 import type { ApiKey, Principal, SpendingCaps } from '../accounts/types.ts';
 import type { RequestUsageRecorder } from '../usage/request-usage-recorder.ts';
-import { billingPeriodAt, billingPeriodOfMonth, type BillingPeriod } from './billing-period.ts';
-import { millisToCents } from './credit-service.ts';
+import { billingPeriodOfMonth, type BillingPeriod } from './billing-period.ts';
+import { millisToCents, type CreditService } from './credit-service.ts';
 
 const credits = (millis: number) => millis / MILLIS_PER_CREDIT;
 const DAY_MS = 86_400_000;
@@ -28,11 +28,14 @@ export class UsageService {
     private readonly store: MetadataStore,
     private readonly clock: Clock,
     private readonly recorder: RequestUsageRecorder | null,
+    private readonly credits: CreditService,
   ) {}
 
+  /** The credit service owns billing periods and period spending; reports read them from it. */
   period(principal: Principal): BillingPeriod {
-    return billingPeriodAt(this.clock.now(), principal.organization.billingCycleStart);
+    return this.credits.period(principal.organization);
   }
+
 
   /** Defaults to the current billing period up to now; ISO-8601 bounds otherwise. */
   range(principal: Principal, query: UsageRange): TimeRange {
@@ -53,7 +56,7 @@ export class UsageService {
       this.store.ledger.spentMillis(org.internalId, range),
       this.store.ledger.spentByOperation(org.internalId, range),
       this.store.requestUsage.byEndpoint(org.internalId, range),
-      this.store.ledger.spentMillis(org.internalId, periodRange(period)),
+      this.credits.periodSpentMillis(org),
     ]);
     const byCategory: Record<string, number> = {};
     for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
@@ -122,7 +125,7 @@ export class UsageService {
   async currentUsage(principal: Principal) {
     const org = principal.organization;
     const period = this.period(principal);
-    const spent = await this.store.ledger.spentMillis(org.internalId, periodRange(period));
+    const spent = await this.credits.periodSpentMillis(org);
     return {
       current_month_usage: Math.ceil(credits(spent)),
       billing_month: period.month,
@@ -167,8 +170,7 @@ export class UsageService {
   }
 
   async spendingCaps(principal: Principal, caps: SpendingCaps = principal.organization.spendingCaps) {
-    const period = this.period(principal);
-    const spent = await this.store.ledger.spentMillis(principal.organization.internalId, periodRange(period));
+    const spent = await this.credits.periodSpentMillis(principal.organization);
     const cents = millisToCents(spent);
     return {
       monthly_spending_budget: caps.monthlyBudgetCents,
