@@ -61,7 +61,6 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       );
     },
     genReqId: newRequestId,
-    ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const clock = options.clock ?? systemClock;

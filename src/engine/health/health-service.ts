@@ -2,7 +2,10 @@ import type { MetadataStore } from '../ports/metadata-store.ts';
 
 export interface ComponentHealth {
   ok: boolean;
+  /** What the public response says: never a driver message. */
   error: string | null;
+  /** The underlying failure, for the server log only. */
+  cause?: unknown;
 }
 
 export interface HealthReport {
@@ -24,8 +27,8 @@ async function probe(check: () => Promise<void>): Promise<ComponentHealth> {
   try {
     await check();
     return { ok: true, error: null };
-  } catch {
-    // The reason stays in the server log; health responses are public and must not leak driver messages.
-    return { ok: false, error: 'unreachable' };
+  } catch (cause) {
+    // The reason goes to the server log; health responses are public and must not leak driver messages.
+    return { ok: false, error: 'unreachable', cause };
   }
 }

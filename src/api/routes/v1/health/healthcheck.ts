@@ -19,7 +19,7 @@ const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const report = await app.services.health.check();
-      if (!report.metadata.ok) request.log.warn({ component: 'metadata' }, 'health check failed');
+      if (!report.metadata.ok) request.log.warn({ component: 'metadata', err: report.metadata.cause }, 'health check failed');
       return {
         status: report.healthy ? ('OK' as const) : ('DEGRADED' as const),
         data: { cache: true, metadata: report.metadata.ok, vector_store: true, object_storage: true, task_queue: true, inference: true, analytics: null },
