@@ -81,3 +81,18 @@ export class TooManyRequestsError extends TesseraError {
     super(429, 'TooManyRequestsError', `Rate limit of ${limit} ${category} requests per minute exceeded`, { category, limit, window: '1m', retry_after: retryAfterSeconds });
   }
 }
+
+/**
+ * A component the request needs (metadata store, shared limiter) is unreachable or shutting down.
+ * Retry-After tells clients when to try again; the cause goes to the log, never to the client.
+ */
+export class ServiceUnavailableError extends TesseraError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    details: ErrorDetails | null = null,
+    code: string | null = null,
+  ) {
+    super(503, 'ServiceUnavailableError', message, { ...details, retry_after: retryAfterSeconds }, code);
+  }
+}

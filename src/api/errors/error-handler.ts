@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { TesseraError } from '../../engine/errors.ts';
+import { ServiceUnavailableError, TesseraError } from '../../engine/errors.ts';
 import { toValidationItems } from '../validation.ts';
 import { errorBody, sendError } from './render.ts';
 import type { AllowedMethods } from './route-index.ts';
@@ -20,6 +20,7 @@ export function installErrorHandlers(app: FastifyInstance, methodsAllowedFor: Al
       const body = errorBody(422, 'ValidationError', 'Request validation failed', { validation_errors: detail });
       return sendError(reply, { ...body, detail });
     }
+    if (err instanceof ServiceUnavailableError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof TesseraError) {
       return sendError(reply, errorBody(err.status, err.type, err.message, err.details, err.code));
     }
