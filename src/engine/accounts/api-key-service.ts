@@ -3,7 +3,7 @@ import { UniqueViolation, type AccountRepositories, type ApiKeyPatch, type Metad
 import { newId } from '../../lib/ids.ts';
 import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
-import { highestPermission, satisfies } from './permissions.ts';
+import { highestPermission, roleCeiling, satisfies } from './permissions.ts';
 import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
 import { assertWithinQuota } from './quotas.ts';
@@ -54,8 +54,11 @@ export class ApiKeyService {
   async update(principal: Principal, email: string, keyName: string, patch: ApiKeyPatch): Promise<ApiKey> {
     const orgId = principal.organization.internalId;
     return this.store.transaction(async (repos) => {
-      const key = await this.protectedKey(repos, principal, email, keyName);
-      if (patch.permissions) assertGrantable(principal, patch.permissions);
+      const { key, owner } = await this.manageableKey(repos, principal, email, keyName);
+      if (patch.permissions) {
+        assertGrantable(principal, patch.permissions);
+        assertWithinRole(owner, patch.permissions);
+      }
       if (patch.expiresAt) assertFuture(patch.expiresAt, this.clock.now());
       if (patch.status !== undefined && patch.status !== key.status && key.status !== 'active') {
         throw new BadRequestError(`An API key that is ${key.status} cannot change status`, { status: key.status }, 'api_key_status_final');
@@ -75,7 +78,7 @@ export class ApiKeyService {
   async revoke(principal: Principal, email: string, keyName: string): Promise<void> {
     const orgId = principal.organization.internalId;
     await this.store.transaction(async (repos) => {
-      const key = await this.protectedKey(repos, principal, email, keyName);
+      const { key } = await this.manageableKey(repos, principal, email, keyName);
       await repos.apiKeys.update(orgId, key.keyId, { status: 'revoked', ...this.revocation(principal) });
     });
   }
@@ -84,7 +87,7 @@ export class ApiKeyService {
   async rotate(principal: Principal, email: string, keyName: string): Promise<IssuedApiKey> {
     const orgId = principal.organization.internalId;
     return this.store.transaction(async (repos) => {
-      const key = await this.protectedKey(repos, principal, email, keyName);
+      const { key } = await this.manageableKey(repos, principal, email, keyName);
       if (key.status !== 'active') throw new BadRequestError(`An API key that is ${key.status} cannot be rotated`, { status: key.status }, 'api_key_status_final');
       const secret = newApiKeySecret();
       const apiKey = await repos.apiKeys.update(orgId, key.keyId, { keyHash: sha256Hex(secret), keyPrefix: keyPrefixOf(secret) });
@@ -110,14 +113,26 @@ export class ApiKeyService {
     return owner;
   }
 
-  private async protectedKey(repos: AccountRepositories, principal: Principal, email: string, keyName: string): Promise<ApiKey> {
+  /**
+   * A key the caller may update, revoke or rotate: not the protected 'admin-key', and holding
+   * nothing the caller does not hold. Without the second rule a write key could rotate an admin
+   * key of the same user and receive its new secret.
+   */
+  private async manageableKey(repos: AccountRepositories, principal: Principal, email: string, keyName: string): Promise<{ key: ApiKey; owner: User }> {
     const owner = await this.ownerFor(repos, principal, email);
     const key = await repos.apiKeys.findLiveByName(principal.organization.internalId, owner.userId, keyName);
     if (!key) throw new NotFoundError('api_key', keyName);
     if (key.name === PROTECTED_KEY_NAME) {
       throw new ForbiddenError(`The '${PROTECTED_KEY_NAME}' key cannot be updated, deleted or rotated`, { key_name: keyName });
     }
-    return key;
+    const held = highestPermission(key.permissions);
+    if (held && !satisfies(principal.permission, held)) {
+      throw new ForbiddenError(`Managing a key that holds '${held}' requires '${held}'; the calling key holds '${principal.permission}'`, {
+        required: held,
+        granted: principal.permission,
+      });
+    }
+    return { key, owner };
   }
 }
 
@@ -129,6 +144,7 @@ export async function issueApiKey(
   input: NewApiKey,
   options: { createdBy: string | null; now: Date; secret?: string | undefined },
 ): Promise<IssuedApiKey> {
+  assertWithinRole(owner, input.permissions);
   const secret = options.secret ?? newApiKeySecret();
   const apiKey: ApiKey = {
     keyId: newId('apiKey'),
@@ -162,7 +178,20 @@ export async function issueApiKey(
 function assertGrantable(principal: Principal, permissions: readonly Permission[]): void {
   const requested = highestPermission(permissions);
   if (requested && !satisfies(principal.permission, requested)) {
-    throw new ForbiddenError(`Cannot grant '${requested}': the calling key holds '${principal.permission}'`, { required: requested });
+    throw new ForbiddenError(`Cannot grant '${requested}': the calling key holds '${principal.permission}'`, { required: requested, granted: principal.permission });
+  }
+}
+
+/**
+ * Every path that gives a key permissions (API, CLI, bootstrap) goes through here: a viewer's admin
+ * key would be capped today but become admin the moment the role is raised.
+ */
+function assertWithinRole(owner: User, permissions: readonly Permission[]): void {
+  const requested = highestPermission(permissions);
+  if (!requested) return;
+  const ceiling = roleCeiling(owner.role);
+  if (!satisfies(ceiling, requested)) {
+    throw new BadRequestError(`A user with the '${owner.role}' role can hold keys up to '${ceiling}', not '${requested}'`, { role: owner.role, max_permission: ceiling, requested }, 'permission_exceeds_role');
   }
 }
 

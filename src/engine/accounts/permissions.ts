@@ -13,6 +13,11 @@ export function highestPermission(permissions: readonly Permission[]): Permissio
   return best;
 }
 
+/** The most a key of a user with this role may hold. */
+export function roleCeiling(role: UserRole): Permission {
+  return ROLE_CAP[role];
+}
+
 export function effectivePermission(keyPermissions: readonly Permission[], role: UserRole): Permission | null {
   const fromKey = highestPermission(keyPermissions);
   if (fromKey === null) return null;
