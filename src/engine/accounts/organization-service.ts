@@ -3,8 +3,16 @@ import type { MetadataStore, OrganizationPatch } from '../ports/metadata-store.t
 import type { AccountReadCache } from '../cache/account-read-cache.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CreditService } from '../billing/credit-service.ts';
-import type { OrganizationView, Principal } from './types.ts';
+import type { OrganizationView, Principal, RateLimits } from './types.ts';
 
+/** What PATCH /v1/organizations may change; rateLimits names only the categories to change. */
+export interface OrganizationChanges {
+  organizationName?: string;
+  logoUrl?: string | null;
+  billingEmail?: string | null;
+  metadata?: Record<string, unknown>;
+  rateLimits?: Partial<RateLimits>;
+}
 
 export class OrganizationService {
   constructor(
@@ -29,8 +37,21 @@ export class OrganizationService {
     return view;
   }
 
-  async update(principal: Principal, patch: OrganizationPatch): Promise<OrganizationView> {
-    await this.store.organizations.update(principal.organization.internalId, patch, this.clock.now().toISOString());
+  /**
+   * Merges under the organization's row lock, over the row as it is now: merging over the caller's
+   * (cached) copy let two concurrent PATCHes of different categories lose one of them.
+   */
+  async update(principal: Principal, changes: OrganizationChanges): Promise<OrganizationView> {
+    const internalId = principal.organization.internalId;
+    await this.store.transaction(async (repos) => {
+      await repos.organizations.lock(internalId);
+      const current = await repos.organizations.findByInternalId(internalId);
+      if (!current) throw new NotFoundError('organization', principal.organization.organizationId);
+      const { rateLimits, ...fields } = changes;
+      const patch: OrganizationPatch = { ...fields };
+      if (rateLimits) patch.rateLimits = { ...current.rateLimits, ...rateLimits };
+      await repos.organizations.update(internalId, patch, this.clock.now().toISOString());
+    });
     return this.get(principal);
   }
 }

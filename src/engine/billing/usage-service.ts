@@ -187,12 +187,20 @@ export class UsageService {
     };
   }
 
+  /** Merged under the organization's row lock, over the caps as stored (not the caller's cached copy). */
   async updateSpendingCaps(principal: Principal, patch: Partial<SpendingCaps>) {
-    const caps: SpendingCaps = { ...principal.organization.spendingCaps, ...patch };
-    if (caps.hardCapEnabled && caps.hardCapCents === null) {
-      throw new BadRequestError('hard_cap_enabled needs a hard_spending_cap', null, 'hard_cap_missing');
-    }
-    await this.store.organizations.update(principal.organization.internalId, { spendingCaps: caps }, this.clock.now().toISOString());
+    const internalId = principal.organization.internalId;
+    const caps = await this.store.transaction(async (repos) => {
+      await repos.organizations.lock(internalId);
+      const current = await repos.organizations.findByInternalId(internalId);
+      if (!current) throw new NotFoundError('organization', principal.organization.organizationId);
+      const merged: SpendingCaps = { ...current.spendingCaps, ...patch };
+      if (merged.hardCapEnabled && merged.hardCapCents === null) {
+        throw new BadRequestError('hard_cap_enabled needs a hard_spending_cap', null, 'hard_cap_missing');
+      }
+      await repos.organizations.update(internalId, { spendingCaps: merged }, this.clock.now().toISOString());
+      return merged;
+    });
     return this.spendingCaps(principal, caps);
   }
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { OrganizationPatch } from '../../../../engine/ports/metadata-store.ts';
+import type { OrganizationChanges } from '../../../../engine/accounts/organization-service.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { errorResponses } from '../../../schemas/errors.ts';
@@ -21,22 +21,21 @@ const updateOrganization: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const principal = requestPrincipal(request);
-      const patch = toPatch(request.body as OrganizationUpdateRequestBody, principal.organization.rateLimits);
-      const view = await app.services.organizations.update(principal, patch);
+      const view = await app.services.organizations.update(principal, toChanges(request.body as OrganizationUpdateRequestBody));
       return toOrganizationResponse(view, app.publicUrl);
     },
   );
 };
 
 /** null means "leave as is" for required fields (as in Mixpeek) and "clear" for nullable ones. */
-function toPatch(body: OrganizationUpdateRequestBody, currentLimits: OrganizationPatch['rateLimits']): OrganizationPatch {
-  const patch: OrganizationPatch = {};
-  if (body.organization_name != null) patch.organizationName = body.organization_name;
-  if (body.logo_url !== undefined) patch.logoUrl = body.logo_url;
-  if (body.billing_email !== undefined) patch.billingEmail = body.billing_email;
-  if (body.metadata != null) patch.metadata = body.metadata;
-  if (body.rate_limits != null && currentLimits) patch.rateLimits = { ...currentLimits, ...body.rate_limits };
-  return patch;
+function toChanges(body: OrganizationUpdateRequestBody): OrganizationChanges {
+  const changes: OrganizationChanges = {};
+  if (body.organization_name != null) changes.organizationName = body.organization_name;
+  if (body.logo_url !== undefined) changes.logoUrl = body.logo_url;
+  if (body.billing_email !== undefined) changes.billingEmail = body.billing_email;
+  if (body.metadata != null) changes.metadata = body.metadata;
+  if (body.rate_limits != null) changes.rateLimits = body.rate_limits;
+  return changes;
 }
 
 export default updateOrganization;
