@@ -128,10 +128,12 @@ describe(`PATCH /v1/organizations [${BACKEND}]`, () => {
     assert.equal(after.organization_name, before.organization_name);
   });
 
-  test('an admin-permission key held by a member user is capped by the role', async () => {
+  test('an admin-permission key whose user is demoted to member is capped by the role', async () => {
     const email = 'capped-member@example.com';
-    await createUser(t, { email, role: 'member' });
+    await createUser(t, { email, role: 'admin' });
     const { key } = await createKey(t, email, { name: 'wants-admin', permissions: ['admin'] });
+    const demoted = await t.call({ method: 'PATCH', url: `/v1/organizations/users/${encodeURIComponent(email)}`, payload: { role: 'member' } });
+    assert.equal(demoted.statusCode, 200, demoted.body);
     assertError(await t.call({ method: 'PATCH', url: '/v1/organizations', key, payload: {} }), 403, 'ForbiddenError');
   });
 
