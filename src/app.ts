@@ -64,7 +64,9 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const clock = options.clock ?? systemClock;
-  const store = await openMetadataStore(config);
+  const store = await openMetadataStore(config, {
+    onConnectionLost: (error) => app.log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
+  });
   let counter: RateLimitCounter | undefined;
   try {
     if (config.migrateOnStart) await store.migrate();
