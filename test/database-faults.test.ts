@@ -127,7 +127,7 @@ describe(`Database faults [${BACKEND}]`, () => {
     }
   });
 
-  test('PostgreSQL: a table lock held past the statement timeout answers 503 database_timeout at once', { skip: BACKEND !== 'postgres', timeout: 60_000 }, async () => {
+  test('PostgreSQL: a table lock held past the statement timeout answers 503 database_timeout at once', { skip: BACKEND !== 'postgres', timeout: 60_000 }, async (ctx) => {
     const t = await createTestApp({ databaseStatementTimeoutMs: STATEMENT_TIMEOUT_MS, cacheTtlMs: 0 });
     const locker = new pg.Client({ connectionString: t.config.databaseUrl! });
     await locker.connect();
@@ -141,6 +141,7 @@ describe(`Database faults [${BACKEND}]`, () => {
       const elapsed = Date.now() - started;
       assertUnavailable(res.statusCode, { get: (n) => (res.headers[n] as string | undefined) ?? null }, res.json(), 'database_timeout');
       assert.ok(elapsed < STATEMENT_TIMEOUT_MS + MARGIN_MS, `answered in ${elapsed} ms`);
+      ctx.diagnostic(`503 after ${elapsed} ms (timeout ${STATEMENT_TIMEOUT_MS} ms)`);
       assert.ok(!JSON.stringify(res.json()).includes('statement timeout'), 'no driver message reaches the client');
       assert.match(t.logs(), /statement timeout/, 'the cause is logged');
       await locker.query('ROLLBACK');
@@ -152,7 +153,7 @@ describe(`Database faults [${BACKEND}]`, () => {
     }
   });
 
-  test('SQLite: a write lock held by another connection answers 503 database_timeout within the busy timeout', { skip: BACKEND !== 'sqlite', timeout: 60_000 }, async () => {
+  test('SQLite: a write lock held by another connection answers 503 database_timeout within the busy timeout', { skip: BACKEND !== 'sqlite', timeout: 60_000 }, async (ctx) => {
     const t = await createTestApp({ databaseStatementTimeoutMs: STATEMENT_TIMEOUT_MS, cacheTtlMs: 0 });
     const other = new SQLite(path.join(t.config.dataDir, 'tessera.db'));
     try {
@@ -162,6 +163,7 @@ describe(`Database faults [${BACKEND}]`, () => {
       const elapsed = Date.now() - started;
       assertUnavailable(res.statusCode, { get: (n) => (res.headers[n] as string | undefined) ?? null }, res.json(), 'database_timeout');
       assert.ok(elapsed < STATEMENT_TIMEOUT_MS + MARGIN_MS, `answered in ${elapsed} ms`);
+      ctx.diagnostic(`503 after ${elapsed} ms (timeout ${STATEMENT_TIMEOUT_MS} ms)`);
       assert.match(t.logs(), /database is locked/, 'the cause is logged');
       // The write succeeds once the lock is gone.
       other.exec('ROLLBACK');
