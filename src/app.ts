@@ -22,6 +22,7 @@ import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import { createServices } from './engine/services.ts';
+import { ServiceUnavailableError } from './engine/errors.ts';
 import { newRequestId } from './lib/ids.ts';
 
 declare module 'fastify' {
@@ -61,10 +62,14 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       );
     },
     genReqId: newRequestId,
+    // Fastify's own 503 while closing is not our envelope: the onRequest check below answers instead.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const clock = options.clock ?? systemClock;
-  const store = await openMetadataStore(config);
+  const store = await openMetadataStore(config, {
+    onConnectionLost: (error) => app.log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
+  });
   let counter: RateLimitCounter | undefined;
   try {
     if (config.migrateOnStart) await store.migrate();
@@ -107,6 +112,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installShutdownRefusal(app);
 
   const allowedMethods = createRouteIndex(app);
   enforceCatalogue(app);
@@ -123,6 +129,21 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
 
   await app.ready();
   return app;
+}
+
+/**
+ * While the server closes, in-flight requests finish but new ones (on kept-alive or pipelined
+ * connections, which server.close() does not cut) are refused with the envelope: 503, Retry-After,
+ * the request id. Fastify adds `Connection: close`, so clients reconnect elsewhere.
+ */
+function installShutdownRefusal(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request) => {
+    if (closing) throw new ServiceUnavailableError('The server is shutting down; retry the request', 1, { request_id: request.id }, 'shutting_down');
+  });
 }
 
 /**

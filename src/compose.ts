@@ -1,16 +1,35 @@
 // The composition root: picks adapters from config. Nothing else branches on the backend.
+import { MetadataStoreUnreachableError } from './adapters/metadata/connect.ts';
 import { KyselyMetadataStore } from './adapters/metadata/kysely-metadata-store.ts';
 import type { TesseraConfig } from './config.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createRateLimitCounter } from './adapters/limiter/flexible-counter.ts';
 
-export async function openMetadataStore(config: TesseraConfig): Promise<MetadataStore> {
-  return KyselyMetadataStore.open({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    databaseSchema: config.databaseSchema,
-  });
+export interface MetadataStoreHooks {
+  /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
+  onConnectionLost?: (error: { message: string; code?: string }) => void;
+}
+
+export async function openMetadataStore(config: TesseraConfig, hooks: MetadataStoreHooks = {}): Promise<MetadataStore> {
+  try {
+    return await KyselyMetadataStore.open({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      databaseSchema: config.databaseSchema,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      poolSize: config.databasePoolSize,
+      idleTimeoutMs: config.databaseIdleTimeoutMs,
+      ...(hooks.onConnectionLost ? { onConnectionLost: hooks.onConnectionLost } : {}),
+    });
+  } catch (err) {
+    // Name the setting to fix: the adapter knows the store, not where its address came from.
+    if (err instanceof MetadataStoreUnreachableError) {
+      throw new MetadataStoreUnreachableError(`${err.message} (set by ${config.databaseUrl ? 'TESSERA_DATABASE_URL' : 'TESSERA_DATA_DIR'})`);
+    }
+    throw err;
+  }
 }
 
 /** In-process counters by default; Redis (shared by every API process) when TESSERA_REDIS_URL is set. */

@@ -14,6 +14,17 @@ export const ConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   /** PostgreSQL schema to keep Tessera's tables in (lets tests and tenants share one database). */
   databaseSchema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  /**
+   * Longest a single statement may run or wait for a lock: PostgreSQL's statement_timeout, SQLite's
+   * busy_timeout. A request that hits it answers 503 (database_timeout) instead of hanging.
+   */
+  databaseStatementTimeoutMs: Type.Integer({ minimum: 10, maximum: 3_600_000 }),
+  /** PostgreSQL: longest wait for a new connection, and for a free one when the pool is full. */
+  databaseConnectTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** PostgreSQL: most connections each API process opens. */
+  databasePoolSize: Type.Integer({ minimum: 1, maximum: 1000 }),
+  /** PostgreSQL: an unused connection is closed after this long; 0 keeps idle connections open. */
+  databaseIdleTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   /** When set, the bootstrap admin key is exactly this string (known to deployments and tests). */
   bootstrapApiKey: Type.Optional(Type.String({ pattern: '^sk_[A-Za-z0-9_\\-]{16,}$' })),
   bootstrapAdminEmail: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }),
@@ -48,6 +59,10 @@ const DEFAULTS: TesseraConfig = {
   host: '127.0.0.1',
   dataDir: './data',
   databaseSchema: 'public',
+  databaseStatementTimeoutMs: 5000,
+  databaseConnectTimeoutMs: 5000,
+  databasePoolSize: 10,
+  databaseIdleTimeoutMs: 10_000,
   bootstrapAdminEmail: 'admin@tessera.local',
   bootstrapOrganizationName: 'Default Organization',
   logLevel: 'info',
@@ -82,6 +97,10 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_DATA_DIR: 'dataDir',
   TESSERA_DATABASE_URL: 'databaseUrl',
   TESSERA_DATABASE_SCHEMA: 'databaseSchema',
+  TESSERA_DATABASE_STATEMENT_TIMEOUT_MS: 'databaseStatementTimeoutMs',
+  TESSERA_DATABASE_CONNECT_TIMEOUT_MS: 'databaseConnectTimeoutMs',
+  TESSERA_DATABASE_POOL_SIZE: 'databasePoolSize',
+  TESSERA_DATABASE_IDLE_TIMEOUT_MS: 'databaseIdleTimeoutMs',
   TESSERA_BOOTSTRAP_API_KEY: 'bootstrapApiKey',
   TESSERA_BOOTSTRAP_ADMIN_EMAIL: 'bootstrapAdminEmail',
   TESSERA_BOOTSTRAP_ORG_NAME: 'bootstrapOrganizationName',
@@ -98,7 +117,15 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
 
 /** Values never echoed in an error message. */
 const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl']);
-const INTEGER_KEYS = new Set<keyof TesseraConfig>(['port', 'bodyLimit', 'cacheTtlMs']);
+const INTEGER_KEYS = new Set<keyof TesseraConfig>([
+  'port',
+  'bodyLimit',
+  'cacheTtlMs',
+  'databaseStatementTimeoutMs',
+  'databaseConnectTimeoutMs',
+  'databasePoolSize',
+  'databaseIdleTimeoutMs',
+]);
 const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 

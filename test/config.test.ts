@@ -42,6 +42,9 @@ describe(`loadConfig / validateConfig reject bad values [${BACKEND}]`, () => {
     [{ TESSERA_BODY_LIMIT: '10' }, 'TESSERA_BODY_LIMIT', /1024/],
     [{ TESSERA_MIGRATE_ON_START: 'maybe' }, 'TESSERA_MIGRATE_ON_START'],
     [{ TESSERA_PUBLIC_URL: 'ftp://example.com' }, 'TESSERA_PUBLIC_URL'],
+    [{ TESSERA_DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 'TESSERA_DATABASE_STATEMENT_TIMEOUT_MS', /integer/],
+    [{ TESSERA_DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'TESSERA_DATABASE_CONNECT_TIMEOUT_MS', /100/],
+    [{ TESSERA_DATABASE_POOL_SIZE: '0' }, 'TESSERA_DATABASE_POOL_SIZE', /1/],
   ];
   for (const [env, name, also] of cases) {
     test(`${JSON.stringify(env)} names ${name}`, () => {
@@ -124,6 +127,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_RATE_LIMITING: 'off',
       TESSERA_USAGE_ACCOUNTING: 'false',
       TESSERA_CACHE_TTL_MS: '0',
+      TESSERA_DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+      TESSERA_DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      TESSERA_DATABASE_POOL_SIZE: '20',
+      TESSERA_DATABASE_IDLE_TIMEOUT_MS: '0',
     });
     assert.deepEqual(config, {
       redisUrl: 'redis://cache:6379/2',
@@ -136,6 +143,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       dataDir: path.resolve('relative/dir'),
       databaseUrl: 'postgresql://user@db:5432/tessera',
       databaseSchema: 'tessera_prod',
+      databaseStatementTimeoutMs: 2500,
+      databaseConnectTimeoutMs: 1500,
+      databasePoolSize: 20,
+      databaseIdleTimeoutMs: 0,
       bootstrapApiKey: key,
       bootstrapAdminEmail: 'ops@example.com',
       bootstrapOrganizationName: 'Acme',

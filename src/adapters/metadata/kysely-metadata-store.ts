@@ -7,6 +7,7 @@ import { KyselyApiKeyRepository } from './api-key-repository.ts';
 import { KyselyCreditLedgerRepository } from './credit-ledger-repository.ts';
 import { KyselyRequestUsageRepository } from './request-usage-repository.ts';
 import { connect, type ConnectOptions } from './connect.ts';
+import { isTimeoutFault } from './driver-faults.ts';
 import { KyselyMarkerRepository } from './marker-repository.ts';
 import { columnTypes, type Backend } from './migrations/column-types.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -17,7 +18,7 @@ import { KyselyUserRepository } from './user-repository.ts';
  * Takes SQLite's write lock, retrying asynchronously: better-sqlite3's busy_timeout waits
  * synchronously, which would block the event loop of a process holding the lock itself.
  */
-async function beginImmediate(conn: Kysely<Database>): Promise<void> {
+async function beginImmediate(conn: Kysely<Database>, busyTimeoutMs: number): Promise<void> {
   await sql`pragma busy_timeout = 0`.execute(conn);
   try {
     for (let attempt = 0; ; attempt++) {
@@ -25,12 +26,12 @@ async function beginImmediate(conn: Kysely<Database>): Promise<void> {
         await sql`begin immediate`.execute(conn);
         return;
       } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || attempt > 2000) throw err;
+        if (!isTimeoutFault(err) || attempt > 2000) throw err;
         await delay(25);
       }
     }
   } finally {
-    await sql`pragma busy_timeout = 5000`.execute(conn);
+    await sql.raw(`pragma busy_timeout = ${busyTimeoutMs}`).execute(conn);
   }
 }
 
@@ -56,7 +57,7 @@ export class KyselyMetadataStore implements MetadataStore {
   private constructor(
     private readonly db: Kysely<Database>,
     readonly backend: Backend,
-    private readonly schema: string,
+    private readonly options: ConnectOptions,
   ) {
     const repos = repositoriesFor(db);
     this.markers = repos.markers;
@@ -69,7 +70,7 @@ export class KyselyMetadataStore implements MetadataStore {
 
   static async open(options: ConnectOptions): Promise<KyselyMetadataStore> {
     const { db, backend } = await connect(options);
-    return new KyselyMetadataStore(db, backend, options.databaseSchema);
+    return new KyselyMetadataStore(db, backend, options);
   }
 
   transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T> {
@@ -95,17 +96,33 @@ export class KyselyMetadataStore implements MetadataStore {
         migrationTableName: 'tessera_migrations',
         migrationLockTableName: 'tessera_migrations_lock',
         // Without a schema Kysely would see another schema's migration table in the same database.
-        ...(this.backend === 'postgres' ? { migrationTableSchema: this.schema } : {}),
+        ...(this.backend === 'postgres' ? { migrationTableSchema: this.options.databaseSchema } : {}),
       });
       const { error, results } = await migrator.migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(String(error));
       return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
     };
-    // PostgreSQL: Kysely's migration lock serializes concurrent starters. SQLite: Kysely takes no
-    // lock, so hold the database's write lock for the whole run (which also makes it atomic).
-    if (this.backend === 'postgres') return run(this.db);
+    // PostgreSQL: Kysely's migration lock serializes concurrent starters. Migrations (and waiting
+    // for another starter's) may take longer than a request's statement timeout, so this one
+    // connection runs without it. SQLite: Kysely takes no lock, so hold the database's write lock
+    // for the whole run (which also makes it atomic).
+    if (this.backend === 'postgres') {
+      return this.db.connection().execute(async (conn) => {
+        await sql`set statement_timeout = 0`.execute(conn);
+        const restore = () => sql`reset statement_timeout`.execute(conn);
+        try {
+          const result = await run(conn);
+          await restore();
+          return result;
+        } catch (err) {
+          // The original failure matters, not a reset on a connection that may be gone.
+          await restore().catch(() => {});
+          throw err;
+        }
+      });
+    }
     return this.db.connection().execute(async (conn) => {
-      await beginImmediate(conn);
+      await beginImmediate(conn, this.options.statementTimeoutMs);
       try {
         const result = await run(conn);
         await sql`commit`.execute(conn);

@@ -20,7 +20,11 @@ export function installErrorHandlers(app: FastifyInstance, methodsAllowedFor: Al
       const body = errorBody(422, 'ValidationError', 'Request validation failed', { validation_errors: detail });
       return sendError(reply, { ...body, detail });
     }
-    if (err instanceof ServiceUnavailableError) reply.header('retry-after', String(err.retryAfterSeconds));
+    if (err instanceof ServiceUnavailableError) {
+      reply.header('retry-after', String(err.retryAfterSeconds));
+      // A component's failure (already stripped of secrets by its adapter) is for the log only.
+      if (err.cause) request.log.warn({ err }, 'request refused: a component is unavailable');
+    }
     if (err instanceof TesseraError) {
       return sendError(reply, errorBody(err.status, err.type, err.message, err.details, err.code));
     }
