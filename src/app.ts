@@ -109,10 +109,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
   installJsonParser(app);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  installShutdownRefusal(app);
+  installRequestGate(app);
 
   const allowedMethods = createRouteIndex(app);
   enforceCatalogue(app);
@@ -132,17 +129,21 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
 }
 
 /**
- * While the server closes, in-flight requests finish but new ones (on kept-alive or pipelined
- * connections, which server.close() does not cut) are refused with the envelope: 503, Retry-After,
- * the request id. Fastify adds `Connection: close`, so clients reconnect elsewhere.
+ * Every request gets its id header; while the server closes, in-flight requests finish but new ones
+ * (on kept-alive or pipelined connections, which server.close() does not cut) are refused with the
+ * envelope: 503, Retry-After, the request id. Fastify adds `Connection: close`, so clients reconnect
+ * elsewhere. Callback style: this runs on every request, and a promise per request is measurable.
  */
-function installShutdownRefusal(app: FastifyInstance): void {
+function installRequestGate(app: FastifyInstance): void {
   let closing = false;
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     closing = true;
+    done();
   });
-  app.addHook('onRequest', async (request) => {
-    if (closing) throw new ServiceUnavailableError('The server is shutting down; retry the request', 1, { request_id: request.id }, 'shutting_down');
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    if (closing) done(new ServiceUnavailableError('The server is shutting down; retry the request', 1, { request_id: request.id }, 'shutting_down'));
+    else done();
   });
 }
 
