@@ -6,6 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { attribute } from '../src/adapters/metadata/change-recorder.ts';
+import type { Database } from '../src/adapters/metadata/database-types.ts';
 import { KyselyMetadataStore } from '../src/adapters/metadata/kysely-metadata-store.ts';
 import type { ChangeSet } from '../src/engine/ports/data-changes.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
@@ -128,6 +132,34 @@ describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('the change recorder attributes statements from their query trees', () => {
+  // Only builds query trees: nothing is executed against this database.
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+  after(() => db.destroy());
+  const of = (query: { toOperationNode(): unknown }) => attribute(query.toOperationNode() as Parameters<typeof attribute>[0]);
+
+  test('writes naming an organization or keys are scoped to them', () => {
+    assert.deepEqual(of(db.updateTable('users').set({ role: 'viewer' }).where('organization_internal_id', '=', 'o1').where('user_id', '=', 'u1')), { kind: 'organizations', ids: ['o1'] });
+    assert.deepEqual(of(db.deleteFrom('users').where('organization_internal_id', 'in', ['o1', 'o2'])), { kind: 'organizations', ids: ['o1', 'o2'] });
+    assert.deepEqual(of(db.updateTable('organizations').set({ organization_name: 'x' }).where('internal_id', '=', 'o1')), { kind: 'organizations', ids: ['o1'] });
+    assert.deepEqual(of(db.updateTable('api_keys').set({ status: 'revoked' }).where('organization_internal_id', '=', 'o1').where('key_id', '=', 'k1')), { kind: 'keys', ids: ['k1'] });
+    assert.deepEqual(of(db.updateTable('api_keys').set({ status: 'revoked' }).where('organization_internal_id', '=', 'o1').where('user_id', '=', 'u1')), { kind: 'organizations', ids: ['o1'] });
+  });
+
+  test('writes that change nothing cached are not reported', () => {
+    assert.deepEqual(of(db.updateTable('api_keys').set({ last_used_at: 'now' }).where('key_id', '=', 'k1')), { kind: 'none' });
+    assert.deepEqual(of(db.updateTable('organizations').set({ internal_id: sql`internal_id` }).where('internal_id', '=', 'o1')), { kind: 'none' });
+    assert.deepEqual(of(db.selectFrom('users').selectAll().where('organization_internal_id', '=', 'o1')), { kind: 'none' });
+  });
+
+  test('what cannot be attributed empties the whole cache', () => {
+    assert.deepEqual(of(db.updateTable('users').set({ role: 'viewer' })), { kind: 'everything' }, 'no WHERE');
+    assert.deepEqual(of(db.updateTable('users').set({ role: 'viewer' }).where((eb) => eb.or([eb('organization_internal_id', '=', 'o1'), eb('user_id', '=', 'u1')]))), { kind: 'everything' }, 'OR');
+    assert.deepEqual(of(db.updateTable('api_keys').set({ status: 'revoked' }).where('user_id', '=', 'u1')), { kind: 'everything' }, 'no organization or key');
+    assert.deepEqual(of(sql`delete from users`), { kind: 'everything' }, 'raw SQL');
   });
 });
 
