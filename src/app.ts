@@ -15,7 +15,7 @@ import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
-import { openMetadataStore, openRateLimitCounter } from './compose.ts';
+import { openInvalidationBus, openMetadataStore, openRateLimitCounter } from './compose.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import type { TesseraConfig } from './config.ts';
@@ -84,8 +84,11 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     await store.close();
     throw err;
   }
+  // Without a TTL there is no cache to invalidate.
+  const invalidationBus = config.cacheTtlMs > 0 ? openInvalidationBus(config, app.log.child({ component: 'cache-invalidation' })) : null;
   const services = createServices({
     store,
+    invalidationBus,
     clock,
     rateLimitCounter: counter,
     usageAccounting: config.usageAccounting,
@@ -96,6 +99,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   // Pending usage counts are written before the store closes: a clean shutdown loses nothing.
   app.addHook('onClose', async () => {
     await services.requestUsage?.close();
+    await invalidationBus?.close();
     await counter?.close();
     await store.close();
   });

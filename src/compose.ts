@@ -5,6 +5,8 @@ import type { TesseraConfig } from './config.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createRateLimitCounter } from './adapters/limiter/flexible-counter.ts';
+import { RedisInvalidationBus, type BusLog } from './adapters/cache-invalidation/redis-invalidation-bus.ts';
+import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -36,4 +38,13 @@ export async function openMetadataStore(config: TesseraConfig, hooks: MetadataSt
 export async function openRateLimitCounter(config: TesseraConfig): Promise<RateLimitCounter | undefined> {
   if (!config.rateLimiting) return undefined;
   return createRateLimitCounter({ windowSeconds: 60, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+}
+
+/**
+ * Cache invalidations shared by every API process over Redis pub/sub when TESSERA_REDIS_URL is
+ * set; null otherwise (each process drops only what it wrote itself). Never waits for Redis.
+ */
+export function openInvalidationBus(config: TesseraConfig, log: BusLog): InvalidationBus | null {
+  if (!config.redisUrl) return null;
+  return new RedisInvalidationBus({ redisUrl: config.redisUrl, channel: `${config.redisKeyPrefix}cache-invalidation`, log });
 }

@@ -12,7 +12,8 @@ import type { MetadataStore } from './ports/metadata-store.ts';
 import type { RateLimitCounter } from './ports/rate-limit-counter.ts';
 import { RequestUsageRecorder } from './usage/request-usage-recorder.ts';
 import { AccountReadCache } from './cache/account-read-cache.ts';
-import { observeWrites } from './cache/write-observed-store.ts';
+import { keepCacheCoherent } from './cache/cache-coherence.ts';
+import type { InvalidationBus } from './ports/invalidation-bus.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -38,15 +39,19 @@ export interface ServiceDependencies {
   rateLimitCounter?: RateLimitCounter | undefined;
   usageAccounting: boolean;
   onBackgroundError?: (err: unknown) => void;
-  /** How long other processes' writes may take to show in this process's read cache; 0 = no cache. */
+  /**
+   * How long a cached read may be served at most; 0 = no cache. Without an invalidation bus, how
+   * long other processes' writes may take to show here.
+   */
   cacheTtlMs: number;
+  /** Carries committed changes to and from the other API processes (Redis); absent: this process only. */
+  invalidationBus?: InvalidationBus | null | undefined;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
   const cache = new AccountReadCache(deps.cacheTtlMs);
-  // Every write through the services clears the read cache once it has committed.
-  const store = observeWrites(deps.store, () => cache.clear());
-  const { clock } = deps;
+  const { store, clock } = deps;
+  keepCacheCoherent(store, cache, deps.invalidationBus ?? null);
   const credits = new CreditService(store, clock);
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {

@@ -1,7 +1,9 @@
 // MetadataStore over Kysely: the same code serves SQLite and PostgreSQL.
 import { setTimeout as delay } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
+import type { ChangeListener } from '../../engine/ports/data-changes.ts';
 import type { AccountRepositories, MetadataStore } from '../../engine/ports/metadata-store.ts';
+import { ChangeCollector, ChangeRecorder } from './change-recorder.ts';
 import type { Database } from './database-types.ts';
 import { KyselyApiKeyRepository } from './api-key-repository.ts';
 import { KyselyCreditLedgerRepository } from './credit-ledger-repository.ts';
@@ -53,13 +55,24 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly organizations;
   readonly users;
   readonly apiKeys;
+  private readonly listeners = new Set<ChangeListener>();
 
   private constructor(
     private readonly db: Kysely<Database>,
     readonly backend: Backend,
     private readonly options: ConnectOptions,
   ) {
-    const repos = repositoriesFor(db);
+    // A write outside a transaction has committed once it has run: report it right away. `db`
+    // itself stays without the recorder, so a transaction's writes are reported only on commit.
+    const repos = repositoriesFor(
+      db.withPlugin(
+        new ChangeRecorder((attribution) => {
+          const changes = new ChangeCollector();
+          changes.add(attribution);
+          this.emit(changes);
+        }),
+      ),
+    );
     this.markers = repos.markers;
     this.ledger = repos.ledger;
     this.requestUsage = repos.requestUsage;
@@ -73,8 +86,24 @@ export class KyselyMetadataStore implements MetadataStore {
     return new KyselyMetadataStore(db, backend, options);
   }
 
-  transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(repositoriesFor(trx)));
+  async transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T> {
+    const changes = new ChangeCollector();
+    const recorder = new ChangeRecorder((attribution) => changes.add(attribution));
+    // A rollback (fn or the commit throws) leaves here before emit: nothing is reported.
+    const result = await this.db.transaction().execute((trx) => fn(repositoriesFor(trx.withPlugin(recorder))));
+    this.emit(changes);
+    return result;
+  }
+
+  onCommittedChanges(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(changes: ChangeCollector): void {
+    if (changes.isEmpty || this.listeners.size === 0) return;
+    const changeSet = changes.toChangeSet();
+    for (const listener of this.listeners) listener(changeSet);
   }
 
   async migrate(): Promise<{ applied: string[] }> {

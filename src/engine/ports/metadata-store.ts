@@ -1,6 +1,7 @@
 // The port the engine uses for account metadata. Adapters (SQLite, PostgreSQL) implement it;
 // the engine never sees SQL or a driver.
 import type { AccountTier, ApiKey, Organization, User, UserRole, UserStatus } from '../accounts/types.ts';
+import type { ChangeListener } from './data-changes.ts';
 
 export type OrganizationPatch = Partial<
   Pick<Organization, 'organizationName' | 'logoUrl' | 'billingEmail' | 'notificationsEmail' | 'metadata' | 'rateLimits' | 'autoBillingEnabled' | 'spendingCaps'>
@@ -143,6 +144,12 @@ export interface MetadataStore extends AccountRepositories {
   readonly backend: 'sqlite' | 'postgres';
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */
   transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T>;
+  /**
+   * Calls the listener, synchronously after each commit and before the writing call returns, with
+   * what the commit changed: once per transaction, once per write made outside one. Never for a
+   * rollback, nor for writes that change nothing a cache holds. Returns the unsubscribe function.
+   */
+  onCommittedChanges(listener: ChangeListener): () => void;
   migrate(): Promise<{ applied: string[] }>;
   ping(): Promise<void>;
   close(): Promise<void>;
