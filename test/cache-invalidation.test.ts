@@ -10,7 +10,8 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { attribute } from '../src/adapters/metadata/change-recorder.ts';
 import type { Database } from '../src/adapters/metadata/database-types.ts';
-import { KyselyMetadataStore } from '../src/adapters/metadata/kysely-metadata-store.ts';
+import { openMetadataStore } from '../src/compose.ts';
+import type { MetadataStore } from '../src/engine/ports/metadata-store.ts';
 import type { ChangeSet } from '../src/engine/ports/data-changes.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
 import { createKey, createUser, otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
@@ -31,8 +32,8 @@ async function internalIdOf(t: TestApp, key: string): Promise<string> {
 }
 
 /** The same store as the app's, opened separately: its writes reach the app's cache only through the TTL. */
-async function behindTheAppsBack(t: TestApp): Promise<KyselyMetadataStore> {
-  return KyselyMetadataStore.open({ dataDir: t.config.dataDir, databaseUrl: t.config.databaseUrl, databaseSchema: t.config.databaseSchema });
+async function behindTheAppsBack(t: TestApp): Promise<MetadataStore> {
+  return openMetadataStore(t.config);
 }
 
 describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
