@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './api/decorations.ts';
 import { installErrorHandlers } from './api/errors/error-handler.ts';
+import { clientErrorHandler } from './api/errors/client-error.ts';
 import { errorBody, sendError } from './api/errors/render.ts';
 import { createRouteIndex } from './api/errors/route-index.ts';
 import { registerOpenApi } from './api/openapi.ts';
@@ -50,6 +51,19 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
+    // A request whose headers or body do not arrive in time is answered 408 and closed, so a slow
+    // or stalled client cannot hold a connection. Node checks these timeouts only every
+    // connectionsCheckingInterval: keep that a fraction of the shorter one (at most 1 s).
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      // Node compares the two when it creates the server, before Fastify sets requestTimeout.
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    // Requests Node's parser refuses (and timeouts) get the envelope too.
+    clientErrorHandler,
     // Emails in paths can be long; the default 100-character limit would make such users unreachable.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // Router-level failures (a parameter over that limit, a malformed URL) still get the envelope.

@@ -49,6 +49,12 @@ export const ConfigSchema = Type.Object({
    * another process's writes (its own writes clear the cache at once). 0 turns the cache off.
    */
   cacheTtlMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  /** Longest a client may take to send a whole request (headers and body); then 408 and close. */
+  requestTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  /** Longest a client may take to send the request headers; at most requestTimeoutMs. */
+  headersTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  /** How long an idle kept-alive connection stays open (keep it above a load balancer's idle timeout). */
+  keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -72,12 +78,20 @@ const DEFAULTS: TesseraConfig = {
   rateLimiting: true,
   usageAccounting: true,
   cacheTtlMs: 1000,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  // Fastify's default, above the 60 s idle timeout of common load balancers.
+  keepAliveTimeoutMs: 72_000,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
 export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
   const merged = { ...DEFAULTS, ...stripUndefined(input) };
-  const errors = [...Value.Errors(ConfigSchema, merged)];
+  const errors = [...Value.Errors(ConfigSchema, merged)].map((e) => ({ path: e.path, message: e.message, value: e.value }));
+  // Node refuses a headers timeout longer than the request timeout.
+  if (errors.length === 0 && merged.headersTimeoutMs > merged.requestTimeoutMs) {
+    errors.push({ path: '/headersTimeoutMs', message: `Expected at most TESSERA_REQUEST_TIMEOUT_MS (${merged.requestTimeoutMs})`, value: merged.headersTimeoutMs });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const key = e.path.slice(1);
@@ -113,6 +127,9 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_RATE_LIMITING: 'rateLimiting',
   TESSERA_USAGE_ACCOUNTING: 'usageAccounting',
   TESSERA_CACHE_TTL_MS: 'cacheTtlMs',
+  TESSERA_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  TESSERA_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  TESSERA_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
 };
 
 /** Values never echoed in an error message. */
@@ -125,6 +142,9 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'databaseConnectTimeoutMs',
   'databasePoolSize',
   'databaseIdleTimeoutMs',
+  'requestTimeoutMs',
+  'headersTimeoutMs',
+  'keepAliveTimeoutMs',
 ]);
 const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };

@@ -131,6 +131,9 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_DATABASE_CONNECT_TIMEOUT_MS: '1500',
       TESSERA_DATABASE_POOL_SIZE: '20',
       TESSERA_DATABASE_IDLE_TIMEOUT_MS: '0',
+      TESSERA_REQUEST_TIMEOUT_MS: '20000',
+      TESSERA_HEADERS_TIMEOUT_MS: '5000',
+      TESSERA_KEEP_ALIVE_TIMEOUT_MS: '65000',
     });
     assert.deepEqual(config, {
       redisUrl: 'redis://cache:6379/2',
@@ -154,6 +157,9 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       bodyLimit: 4096,
       migrateOnStart: false,
       publicUrl: 'https://api.example.com',
+      requestTimeoutMs: 20_000,
+      headersTimeoutMs: 5_000,
+      keepAliveTimeoutMs: 65_000,
     });
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
     assert.equal(loadConfig({ PORT: '0' }).port, 0);

@@ -47,7 +47,7 @@ describe(`OpenAPI document [${BACKEND}]`, () => {
   test('GET /v1/organizations declares the seed operation and its responses', () => {
     const op = doc.paths['/v1/organizations'].get;
     assert.equal(op.operationId, 'get_organization_v1_organizations_get');
-    assert.deepEqual(Object.keys(op.responses).sort(), ['200', '400', '401', '403', '404', '422', '500']);
+    assert.deepEqual(Object.keys(op.responses).sort(), ['200', '400', '401', '403', '404', '405', '422', '429', '500', '503']);
     assert.equal(op.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/OrganizationModelResponse');
     assert.equal(op.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/HTTPValidationError');
     assert.equal(op.responses['401'].content['application/json'].schema.$ref, '#/components/schemas/ErrorResponse');

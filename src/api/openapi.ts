@@ -3,6 +3,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { declaredErrorResponses } from './errors/declared-responses.ts';
 import { OPERATIONS } from './operations-catalogue.ts';
 
 export const OPENAPI_INFO = {
@@ -19,11 +20,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       servers: [{ url: '/', description: 'This server' }],
       components: { securitySchemes: { BearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: sk_...' } } },
     },
-    // Catalogued operations need a key; say so per operation so /docs can send it.
-    transform: ({ schema, url }) => {
+    // Every operation declares the error statuses it can return (see declared-responses.ts), and
+    // catalogued operations need a key: say so per operation so /docs can send it.
+    transform: ({ schema, url, route }) => {
       const operationId = (schema as { operationId?: string } | undefined)?.operationId;
-      if (!schema || !operationId || !OPERATIONS[operationId]) return { schema, url };
-      return { schema: { ...schema, security: [{ BearerAuth: [] }] } as typeof schema, url };
+      if (!schema || !operationId) return { schema, url };
+      const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
+      const response = { ...declaredErrorResponses({ method, operationId, ...schema }), ...(schema.response as object) };
+      const security = OPERATIONS[operationId] ? { security: [{ BearerAuth: [] }] } : {};
+      return { schema: { ...schema, response, ...security } as typeof schema, url };
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

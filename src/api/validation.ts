@@ -1,7 +1,7 @@
 // Request validation: one Ajv per request part, because JSON bodies must arrive as sent while
 // query strings, path params and headers are text that has to be coerced to the schema's types.
-import type { Ajv, ErrorObject, Options } from 'ajv';
-import { createAjv } from '../lib/ajv.ts';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { createAjv, MAX_BYTES_KEYWORD, MAX_DEPTH_KEYWORD } from '../lib/ajv.ts';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 
@@ -11,7 +11,9 @@ export interface ValidationItem {
   type: string;
 }
 
-const BASE: Options = { allErrors: true, strict: false, removeAdditional: false };
+// strict: false lets schemas carry OpenAPI-only keywords (title, examples); strictNumbers must then
+// be asked for, or NaN and Infinity (JSON.parse turns 1e309 into Infinity) pass as numbers.
+const BASE: Options = { allErrors: true, strict: false, strictNumbers: true, removeAdditional: false };
 
 function makeAjv(options: Options, shared: readonly TSchema[]): Ajv {
   const ajv = createAjv({ ...BASE, ...options });
@@ -25,9 +27,38 @@ export function createValidatorCompiler(shared: readonly TSchema[]): FastifySche
   const bodyAjv = makeAjv({ coerceTypes: false, useDefaults: false }, shared);
   const textAjv = makeAjv({ coerceTypes: 'array', useDefaults: true }, shared);
   return ({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-    return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<TSchema>>;
+    if (httpPart === 'body') return bodyAjv.compile(schema) as ReturnType<FastifySchemaCompiler<TSchema>>;
+    return refusingNonFiniteCoercions(textAjv.compile(schema)) as ReturnType<FastifySchemaCompiler<TSchema>>;
   };
+}
+
+/**
+ * Ajv coerces the text "1e309" to Infinity and then skips the number keywords (they only look at
+ * finite numbers), so `?limit=1e309` would pass even with strictNumbers. Query strings, params and
+ * headers are flat, so one look at the coerced values after a pass catches it.
+ */
+function refusingNonFiniteCoercions(validate: ValidateFunction): ValidateFunction {
+  const wrapped = function (this: unknown, data: unknown, context?: unknown) {
+    const valid = validate.call(this, data, context as never) as boolean;
+    wrapped.errors = validate.errors;
+    if (!valid || data === null || typeof data !== 'object') return valid;
+    const errors: ErrorObject[] = [];
+    for (const [name, value] of Object.entries(data)) {
+      const values: unknown[] = Array.isArray(value) ? value : [value];
+      const index = values.findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
+      if (index < 0) continue;
+      const path = `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}${Array.isArray(value) ? `/${index}` : ''}`;
+      const declared = (validate.schema as { properties?: Record<string, { type?: unknown }> }).properties?.[name]?.type;
+      const type = declared === 'integer' ? 'integer' : 'number';
+      errors.push({ instancePath: path, schemaPath: '', keyword: 'type', params: { type }, message: `must be a finite ${type}` });
+    }
+    if (errors.length === 0) return true;
+    wrapped.errors = errors;
+    return false;
+  } as ValidateFunction;
+  // Fastify passes the parent object only to validators that carry schemaEnv (so defaults can be
+  // written to the root); keep that.
+  return Object.assign(wrapped, { schema: validate.schema, schemaEnv: validate.schemaEnv });
 }
 
 const PART_LOC: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
@@ -100,6 +131,10 @@ function toItem(error: ErrorObject, part: string): ValidationItem {
       return p.format === 'date-time'
         ? { loc, msg: 'Input should be a valid datetime', type: 'datetime_parsing' }
         : { loc, msg: `Input should be a valid ${String(p.format)}`, type: 'value_error' };
+    case MAX_DEPTH_KEYWORD:
+      return { loc, msg: `Object should be nested at most ${p.limit} levels deep`, type: 'too_deep' };
+    case MAX_BYTES_KEYWORD:
+      return { loc, msg: `Object should take at most ${p.limit} bytes as JSON`, type: 'too_large' };
     default:
       return { loc, msg: error.message ?? 'Invalid value', type: error.keyword };
   }

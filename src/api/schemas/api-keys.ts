@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KEY_STATUSES, PERMISSIONS } from '../../engine/accounts/types.ts';
+import { MAX_RATE_LIMIT_PER_MINUTE } from '../../engine/bounds.ts';
 import { Nullable } from './nullable.ts';
+import { QueryObject } from './query.ts';
 
 export const Permission = Type.Unsafe<(typeof PERMISSIONS)[number]>({ $id: 'Permission', type: 'string', enum: [...PERMISSIONS], title: 'Permission' });
 export const KeyStatus = Type.Unsafe<(typeof KEY_STATUSES)[number]>({ $id: 'KeyStatus', type: 'string', enum: [...KEY_STATUSES], title: 'KeyStatus' });
@@ -30,6 +32,7 @@ export const ResourceScope = Type.Object(
 
 const Permissions = Type.Array(Type.Ref(Permission), { minItems: 1, title: 'Permissions', description: 'Set of permissions granted to the API key (least privilege).' });
 const DateTime = Type.String({ format: 'date-time' });
+const RateLimitOverride = Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT_PER_MINUTE });
 
 export const APIKeyCreateRequest = Type.Object(
   {
@@ -37,7 +40,7 @@ export const APIKeyCreateRequest = Type.Object(
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }), { title: 'Description' })),
     permissions: Type.Optional(Permissions),
     scopes: Type.Optional(Nullable(Type.Array(Type.Ref(ResourceScope)), { title: 'Scopes' })),
-    rate_limit_override: Type.Optional(Nullable(Type.Integer({ minimum: 1 }), { title: 'Rate Limit Override', description: 'Requests per minute for this key' })),
+    rate_limit_override: Type.Optional(Nullable(RateLimitOverride, { title: 'Rate Limit Override', description: 'Requests per minute for this key' })),
     expires_at: Type.Optional(Nullable(DateTime, { title: 'Expires At' })),
   },
   { $id: 'APIKeyCreateRequest', title: 'APIKeyCreateRequest', additionalProperties: false },
@@ -50,7 +53,7 @@ export const APIKeyUpdateRequest = Type.Object(
     description: Type.Optional(Nullable(Type.String({ maxLength: 500 }), { title: 'Description' })),
     permissions: Type.Optional(Nullable(Permissions)),
     scopes: Type.Optional(Nullable(Type.Array(Type.Ref(ResourceScope)), { title: 'Scopes', description: 'Replaces the scopes; [] means global.' })),
-    rate_limit_override: Type.Optional(Nullable(Type.Integer({ minimum: 1 }), { title: 'Rate Limit Override' })),
+    rate_limit_override: Type.Optional(Nullable(RateLimitOverride, { title: 'Rate Limit Override' })),
     expires_at: Type.Optional(Nullable(DateTime, { title: 'Expires At', description: 'null clears the expiry' })),
     status: Type.Optional(Nullable(Type.Ref(KeyStatus), { title: 'Status' })),
   },
@@ -97,7 +100,7 @@ export const ApiKeyParams = Type.Object({
   key_name: Type.String({ minLength: 1, maxLength: 100 }),
 });
 
-export const ApiKeyListQuery = Type.Object({ include_revoked: Type.Boolean({ default: false }) });
+export const ApiKeyListQuery = QueryObject({ include_revoked: Type.Boolean({ default: false }) });
 
 export const API_KEY_SCHEMAS = [
   Permission, KeyStatus, ResourceType, NamespaceOperation, ResourceScope, APIKeyCreateRequest, APIKeyUpdateRequest, APIKeyModel, APIKeyCreateResponse, APIKeyListResponse,

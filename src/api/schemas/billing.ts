@@ -1,6 +1,7 @@
 // Usage and billing components: Mixpeek's names where Mixpeek types the response, Tessera's where
 // Mixpeek returns an untyped object (documented in docs/limits-and-credits.md).
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_SPENDING_CENTS } from '../../engine/bounds.ts';
 import { Nullable } from './nullable.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -114,12 +115,12 @@ export const AutoBillingToggleResponse = Type.Object(
   { $id: 'AutoBillingToggleResponse', title: 'AutoBillingToggleResponse' },
 );
 
-const Cents = Type.Integer({ minimum: 0 });
+const Cents = Type.Integer({ minimum: 0, maximum: MAX_SPENDING_CENTS });
 
 export const UpdateSpendingCapsRequest = Type.Object(
   {
     monthly_spending_budget: Type.Optional(Nullable(Cents, { description: 'Soft limit in USD cents: alerts only' })),
-    spending_alert_thresholds: Type.Optional(Nullable(Type.Array(Type.Integer({ minimum: 0, maximum: 100 })))),
+    spending_alert_thresholds: Type.Optional(Nullable(Type.Array(Type.Integer({ minimum: 0, maximum: 100 }), { maxItems: 101, description: 'Percentages of the soft budget (0-100)' }))),
     spending_alerts_enabled: Type.Optional(Nullable(Type.Boolean())),
     hard_spending_cap: Type.Optional(Nullable(Cents, { description: 'Hard limit in USD cents: spending stops when reached' })),
     hard_cap_enabled: Type.Optional(Nullable(Type.Boolean())),

@@ -31,9 +31,18 @@ export const ValidationErrorItem = Type.Object(
   { $id: 'ValidationError', title: 'ValidationError' },
 );
 
+/**
+ * The 422 body: FastAPI's HTTPValidationError (`detail`, so SDKs generated from Mixpeek's document
+ * parse it) and Tessera's error envelope in one object.
+ */
 export const HTTPValidationError = Type.Object(
-  { detail: Type.Optional(Type.Array(Type.Ref(ValidationErrorItem), { title: 'Detail' })) },
-  { $id: 'HTTPValidationError', title: 'HTTPValidationError' },
+  {
+    success: Type.Optional(Type.Boolean({ title: 'Success', description: 'Always false for error responses', default: false })),
+    status: Type.Integer({ title: 'Status', description: 'Always 422' }),
+    error: Type.Ref(ErrorDetail, { description: 'type ValidationError; details.validation_errors repeats detail' }),
+    detail: Type.Array(Type.Ref(ValidationErrorItem), { title: 'Detail' }),
+  },
+  { $id: 'HTTPValidationError', title: 'HTTPValidationError', description: 'Validation error: the error envelope plus FastAPI detail items.' },
 );
 
 export const GenericSuccessResponse = Type.Object(
@@ -43,17 +52,5 @@ export const GenericSuccessResponse = Type.Object(
   },
   { $id: 'GenericSuccessResponse', title: 'GenericSuccessResponse' },
 );
-
-/** The error responses the seed declares on every route, for the OpenAPI document. */
-export function errorResponses() {
-  return {
-    400: Type.Ref(ErrorResponse, { description: 'Bad Request' }),
-    401: Type.Ref(ErrorResponse, { description: 'Unauthorized' }),
-    403: Type.Ref(ErrorResponse, { description: 'Forbidden' }),
-    404: Type.Ref(ErrorResponse, { description: 'Not Found' }),
-    422: Type.Ref(HTTPValidationError, { description: 'Validation Error' }),
-    500: Type.Ref(ErrorResponse, { description: 'Internal Server Error' }),
-  } as const;
-}
 
 export const ERROR_SCHEMAS = [ErrorDetail, ErrorResponse, ValidationErrorItem, HTTPValidationError, GenericSuccessResponse];

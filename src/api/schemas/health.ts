@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { FreeObject, Nullable } from './nullable.ts';
+import { QueryObject } from './query.ts';
 
 export const HealthStatus = Type.Unsafe<'OK' | 'DEGRADED'>({ $id: 'HealthStatus', type: 'string', enum: ['OK', 'DEGRADED'], title: 'HealthStatus' });
 
@@ -32,7 +33,7 @@ export const HealthCheckResponse = Type.Object(
   { $id: 'HealthCheckResponse', title: 'HealthCheckResponse' },
 );
 
-export const HealthQuery = Type.Object({
+export const HealthQuery = QueryObject({
   deep: Type.Boolean({ default: false }),
   metrics: Type.Boolean({ default: false }),
 });

@@ -1,6 +1,8 @@
 // Organization components, field for field as the seed (GET /v1/organizations) defines them.
 import { Type, type Static } from '@sinclair/typebox';
 import { ACCOUNT_TIERS } from '../../engine/accounts/types.ts';
+import { MAX_RATE_LIMIT_PER_MINUTE, MAX_TOP_UP_CREDITS } from '../../engine/bounds.ts';
+import { BoundedFreeObject } from './bounds.ts';
 import { FreeObject, Nullable } from './nullable.ts';
 
 export const AccountTier = Type.Unsafe<(typeof ACCOUNT_TIERS)[number]>({
@@ -12,7 +14,7 @@ export const AccountTier = Type.Unsafe<(typeof ACCOUNT_TIERS)[number]>({
     'Account tier with monthly credit allocations.\n\nTiers:\n    FREE: 1,000 credits/month\n    PRO: 100,000 credits/month\n    TEAM: 1,000,000 credits/month\n    ENTERPRISE: Custom credits',
 });
 
-const rate = (title: string, description: string) => Type.Integer({ minimum: 1, title, description, default: 10 });
+const rate = (title: string, description: string) => Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT_PER_MINUTE, title, description, default: 10 });
 
 const rateLimitProperties = {
   metadata: Type.Optional(rate('Metadata', 'Requests per minute for configuration operations (namespaces, collections, retrievers, taxonomies, clusters CRUD; organization administration).')),
@@ -70,7 +72,7 @@ export const OrganizationUpdateRequest = Type.Object(
     organization_name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }), { title: 'Organization Name' })),
     logo_url: Type.Optional(Nullable(Type.String({ maxLength: 2048 }), { title: 'Logo Url' })),
     billing_email: Type.Optional(Nullable(Type.String({ format: 'email' }), { title: 'Billing Email' })),
-    metadata: Type.Optional(Nullable(FreeObject(), { title: 'Metadata', description: 'Replaces the whole metadata object.' })),
+    metadata: Type.Optional(Nullable(BoundedFreeObject(), { title: 'Metadata', description: 'Replaces the whole metadata object.' })),
     rate_limits: Type.Optional(Nullable(RateLimitsUpdate, { title: 'Rate Limits' })),
   },
   { $id: 'OrganizationUpdateRequest', title: 'OrganizationUpdateRequest', additionalProperties: false },
@@ -78,7 +80,7 @@ export const OrganizationUpdateRequest = Type.Object(
 export type OrganizationUpdateRequestBody = Static<typeof OrganizationUpdateRequest>;
 
 export const AddCreditsRequest = Type.Object(
-  { credits: Type.Integer({ exclusiveMinimum: 0, title: 'Credits', description: 'Number of credits to add (must be positive)' }) },
+  { credits: Type.Integer({ exclusiveMinimum: 0, maximum: MAX_TOP_UP_CREDITS, title: 'Credits', description: `Number of credits to add (1 to ${MAX_TOP_UP_CREDITS})` }) },
   { $id: 'AddCreditsRequest', title: 'AddCreditsRequest', additionalProperties: false },
 );
 export type AddCreditsRequestBody = Static<typeof AddCreditsRequest>;

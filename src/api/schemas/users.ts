@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { USER_ROLES, USER_STATUSES } from '../../engine/accounts/types.ts';
+import { BoundedFreeObject, Skip } from './bounds.ts';
 import { FreeObject, Nullable } from './nullable.ts';
+import { QueryObject } from './query.ts';
 
 export const UserRole = Type.Unsafe<(typeof USER_ROLES)[number]>({ $id: 'UserRole', type: 'string', enum: [...USER_ROLES], title: 'UserRole' });
 export const UserStatus = Type.Unsafe<(typeof USER_STATUSES)[number]>({ $id: 'UserStatus', type: 'string', enum: [...USER_STATUSES], title: 'UserStatus' });
@@ -13,7 +15,7 @@ export const UserCreateRequest = Type.Object(
     user_name: Type.String({ minLength: 2, maxLength: 100, title: 'User Name' }),
     avatar_url: Type.Optional(Nullable(Type.String({ maxLength: 2048 }), { title: 'Avatar Url' })),
     role: Type.Optional(Type.Ref(UserRole, { default: 'member' })),
-    metadata: Type.Optional(Nullable(FreeObject(), { title: 'Metadata' })),
+    metadata: Type.Optional(Nullable(BoundedFreeObject(), { title: 'Metadata' })),
   },
   { $id: 'UserCreateRequest', title: 'UserCreateRequest', additionalProperties: false },
 );
@@ -25,7 +27,7 @@ export const UserUpdateRequest = Type.Object(
     avatar_url: Type.Optional(Nullable(Type.String({ maxLength: 2048 }), { title: 'Avatar Url' })),
     role: Type.Optional(Nullable(Type.Ref(UserRole), { title: 'Role' })),
     status: Type.Optional(Nullable(Type.Ref(UserStatus), { title: 'Status' })),
-    metadata: Type.Optional(Nullable(FreeObject(), { title: 'Metadata', description: 'Replaces the whole metadata object.' })),
+    metadata: Type.Optional(Nullable(BoundedFreeObject(), { title: 'Metadata', description: 'Replaces the whole metadata object.' })),
   },
   { $id: 'UserUpdateRequest', title: 'UserUpdateRequest', additionalProperties: false },
 );
@@ -61,13 +63,11 @@ export const UserListResponse = Type.Object(
 
 export const UserEmailParams = Type.Object({ user_email: Type.String({ minLength: 3, maxLength: 254, description: 'Email of the user' }) });
 
-export const UserListQuery = Type.Object(
-  {
-    skip: Type.Integer({ minimum: 0, default: 0 }),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-    role: Type.Optional(Type.Ref(UserRole)),
-    status: Type.Optional(Type.Ref(UserStatus)),
-  },
-);
+export const UserListQuery = QueryObject({
+  skip: Skip,
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  role: Type.Optional(Type.Ref(UserRole)),
+  status: Type.Optional(Type.Ref(UserStatus)),
+});
 
 export const USER_SCHEMAS = [UserRole, UserStatus, UserCreateRequest, UserUpdateRequest, UserModel, UserListResponse];

@@ -1,5 +1,7 @@
 import type { AccountRepositories } from '../ports/metadata-store.ts';
 import { newId } from '../../lib/ids.ts';
+import { MAX_BALANCE_MILLIS } from '../bounds.ts';
+import { BadRequestError } from '../errors.ts';
 import { billingPeriodAt } from '../billing/billing-period.ts';
 import { MILLIS_PER_CREDIT, TIERS } from './tiers.ts';
 import { DEFAULT_SPENDING_CAPS, type AccountTier, type Organization } from './types.ts';
@@ -16,6 +18,9 @@ export interface NewOrganization {
  * grant comes at the next cycle day.
  */
 export async function createOrganization(repos: AccountRepositories, input: NewOrganization, now: Date): Promise<Organization> {
+  if (!Number.isSafeInteger(input.credits * MILLIS_PER_CREDIT) || input.credits < 0 || input.credits * MILLIS_PER_CREDIT > MAX_BALANCE_MILLIS) {
+    throw new BadRequestError(`The starting balance must be a whole number of credits from 0 to ${Math.floor(MAX_BALANCE_MILLIS / MILLIS_PER_CREDIT)}`, null, 'invalid_credit_amount');
+  }
   const at = now.toISOString();
   const billingCycleStart = 1;
   const org: Organization = {

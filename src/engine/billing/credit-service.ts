@@ -1,7 +1,8 @@
 // Credits: every change to a balance is one conditional SQL update plus one ledger entry, in one
 // transaction. The ledger is the truth (its entries sum to the balance); the balance column is what
 // makes "never below zero" a single atomic statement.
-import { InsufficientCreditsError, NotFoundError, SpendingCapReachedError } from '../errors.ts';
+import { MAX_BALANCE_MILLIS, MAX_TOP_UP_CREDITS } from '../bounds.ts';
+import { BadRequestError, InsufficientCreditsError, NotFoundError, SpendingCapReachedError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { AccountRepositories, MetadataStore } from '../ports/metadata-store.ts';
 import { newId } from '../../lib/ids.ts';
@@ -71,9 +72,12 @@ export class CreditService {
     if (!this.grantDue(org)) return org;
     const period = this.period(org);
     const allocation = TIERS[org.accountType].monthlyCredits ?? 0;
-    const millis = allocation * MILLIS_PER_CREDIT;
     const at = this.clock.now().toISOString();
     await this.store.transaction(async (repos) => {
+      // A balance already near the ceiling gets only what still fits: the ledger stays exact.
+      await repos.organizations.lock(org.internalId);
+      const current = (await repos.organizations.findByInternalId(org.internalId))?.creditBalanceMillis ?? 0;
+      const millis = Math.max(0, Math.min(allocation * MILLIS_PER_CREDIT, MAX_BALANCE_MILLIS - current));
       const balance = await repos.organizations.claimGrant(org.internalId, period.key, millis, at);
       if (balance === null || millis === 0) return;
       await repos.ledger.append(entry(org.internalId, null, 'monthly_grant', millis, balance, `monthly_grant:${period.key}`, at));
@@ -120,13 +124,29 @@ export class CreditService {
     });
   }
 
+  /**
+   * Refused (400, nothing written) when the amount is not a whole number of credits in
+   * 1..MAX_TOP_UP_CREDITS or the new balance would pass MAX_BALANCE_MILLIS. The check runs on the
+   * row read under the lock, so concurrent top-ups cannot pass it together.
+   */
   async topUp(organizationInternalId: string, keyId: string | null, credits: number): Promise<CreditTopUp> {
+    if (!Number.isSafeInteger(credits) || credits < 1 || credits > MAX_TOP_UP_CREDITS) {
+      throw new BadRequestError(`A top-up is a whole number of credits from 1 to ${MAX_TOP_UP_CREDITS}`, { credits: String(credits), max: MAX_TOP_UP_CREDITS }, 'invalid_credit_amount');
+    }
+    const millis = credits * MILLIS_PER_CREDIT;
     return this.store.transaction(async (repos) => {
       await repos.organizations.lock(organizationInternalId);
       const before = await repos.organizations.findByInternalId(organizationInternalId);
       if (!before) throw new NotFoundError('organization', organizationInternalId);
+      if (before.creditBalanceMillis + millis > MAX_BALANCE_MILLIS) {
+        const maxBalance = wholeCredits(MAX_BALANCE_MILLIS);
+        throw new BadRequestError(
+          `The balance cannot exceed ${maxBalance} credits`,
+          { balance: wholeCredits(before.creditBalanceMillis), credits, max_balance: maxBalance },
+          'balance_limit_exceeded',
+        );
+      }
       const at = this.clock.now().toISOString();
-      const millis = credits * MILLIS_PER_CREDIT;
       const afterMillis = await repos.organizations.addCreditMillis(organizationInternalId, millis, at);
       await repos.ledger.append(entry(organizationInternalId, keyId, 'credit_purchase', millis, afterMillis, null, at));
       const newBalance = wholeCredits(afterMillis);

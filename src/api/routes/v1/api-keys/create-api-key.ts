@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ResourceScope } from '../../../../engine/accounts/types.ts';
+import { errorResponse } from '../../../errors/declared-responses.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyCreateRequest, APIKeyCreateResponse } from '../../../schemas/api-keys.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
 
 const createApiKey: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +18,7 @@ const createApiKey: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Create a key for a user. The plaintext `key` is in this response only; Tessera stores its SHA-256.',
         params: UserEmailParams,
         body: Type.Ref(APIKeyCreateRequest),
-        response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }), 409: errorResponse(409) },
       },
     },
     async (request) => {

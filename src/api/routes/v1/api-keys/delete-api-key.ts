@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { ApiKeyParams } from '../../../schemas/api-keys.ts';
-import { errorResponses, GenericSuccessResponse } from '../../../schemas/errors.ts';
+import { GenericSuccessResponse } from '../../../schemas/errors.ts';
 
 const deleteApiKey: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
@@ -14,7 +14,7 @@ const deleteApiKey: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete API Key',
         description: 'Revoke a key: it stops authenticating at once and stays listed with `include_revoked=true`.',
         params: ApiKeyParams,
-        response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

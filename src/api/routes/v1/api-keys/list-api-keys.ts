@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyListResponse, ApiKeyListQuery } from '../../../schemas/api-keys.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
 
 const listApiKeys: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +15,7 @@ const listApiKeys: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List API Keys',
         params: UserEmailParams,
         querystring: ApiKeyListQuery,
-        response: { 200: Type.Ref(APIKeyListResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(APIKeyListResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyCreateResponse, ApiKeyParams } from '../../../schemas/api-keys.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const rotateApiKey: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
@@ -15,7 +14,7 @@ const rotateApiKey: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Rotate API Key',
         description: 'Issue a new secret for the key. The old secret stops working immediately.',
         params: ApiKeyParams,
-        response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ResourceScope } from '../../../../engine/accounts/types.ts';
 import type { ApiKeyPatch } from '../../../../engine/ports/metadata-store.ts';
+import { errorResponse } from '../../../errors/declared-responses.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyModel, APIKeyUpdateRequest, ApiKeyParams, type APIKeyUpdateRequestBody } from '../../../schemas/api-keys.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const updateApiKey: FastifyPluginAsyncTypebox = async (app) => {
   app.patch(
@@ -18,7 +18,7 @@ const updateApiKey: FastifyPluginAsyncTypebox = async (app) => {
         description: "Update a key's name, description, permissions, scopes, rate-limit override, expiry or status. The 'admin-key' cannot be changed.",
         params: ApiKeyParams,
         body: Type.Ref(APIKeyUpdateRequest),
-        response: { 200: Type.Ref(APIKeyModel, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(APIKeyModel, { description: 'Successful Response' }), 409: errorResponse(409) },
       },
     },
     async (request) => {

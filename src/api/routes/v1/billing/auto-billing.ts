@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { AutoBillingToggleResponse } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 /** Enable and disable are one concern: the organization's auto-billing flag. */
 const autoBilling: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +17,7 @@ const autoBilling: FastifyPluginAsyncTypebox = async (app) => {
           description: enabled
             ? 'Let requests overdraw the balance; overdrafts are recorded in the credit ledger. Tessera has no payment provider: nothing is charged to a card.'
             : 'Refuse (402) requests the balance cannot cover.',
-          response: { 200: Type.Ref(AutoBillingToggleResponse, { description: 'Successful Response' }), ...errorResponses() },
+          response: { 200: Type.Ref(AutoBillingToggleResponse, { description: 'Successful Response' }) },
         },
       },
       async (request) => app.services.usage.setAutoBilling(requestPrincipal(request), enabled),

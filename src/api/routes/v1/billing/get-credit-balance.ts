@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { CreditBalanceResponse } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getCreditBalance: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -13,7 +12,7 @@ const getCreditBalance: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Organization Billing'],
         summary: 'Get Credit Balance',
         description: 'Balance, tier, the next tier a free organization reaches by top-up, and the 7-day burn rate.',
-        response: { 200: Type.Ref(CreditBalanceResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(CreditBalanceResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => app.services.usage.balance(requestPrincipal(request)),

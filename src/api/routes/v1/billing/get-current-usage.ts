@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { CurrentUsageResponse } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getCurrentUsage: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -13,7 +12,7 @@ const getCurrentUsage: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Organization Billing'],
         summary: 'Get Current Usage',
         description: 'Credits spent in the current billing period and their price at $0.001 per credit.',
-        response: { 200: Type.Ref(CurrentUsageResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(CurrentUsageResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => app.services.usage.currentUsage(requestPrincipal(request)),

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { UsageBreakdownQuery, UsageBreakdownResponse } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getUsageBreakdown: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,7 +13,7 @@ const getUsageBreakdown: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get Usage Breakdown',
         description: 'Credits spent in a billing month, by operation.',
         querystring: UsageBreakdownQuery,
-        response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => app.services.usage.breakdown(requestPrincipal(request), request.query.billing_month),

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { SpendingCaps } from '../../../../engine/accounts/types.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { SpendingCapsResponse, UpdateSpendingCapsRequest, type UpdateSpendingCapsRequestBody } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 /** Reading and changing the caps are one concern: the organization's spending caps. */
 const spendingCaps: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ const spendingCaps: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'get_spending_caps_v1_organizations_billing_spending_caps_get',
         tags: ['Organization Billing'],
         summary: 'Get Spending Caps',
-        response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => app.services.usage.spendingCaps(requestPrincipal(request)),
@@ -29,7 +28,7 @@ const spendingCaps: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Update Spending Caps',
         description: 'Amounts in USD cents (1 credit = 0.1 cent). The soft budget only reports; an enabled hard cap refuses (402) spending past it.',
         body: Type.Ref(UpdateSpendingCapsRequest),
-        response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => app.services.usage.updateSpendingCaps(requestPrincipal(request), toPatch(request.body as UpdateSpendingCapsRequestBody)),

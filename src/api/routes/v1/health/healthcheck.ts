@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { HealthCheckResponse, HealthQuery } from '../../../schemas/health.ts';
 
 const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ const healthcheck: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Checks the metadata store on every call. The other components run in-process in this release, so they are up whenever this process answers; `meta.components` says where each one lives.',
         querystring: HealthQuery,
-        response: { 200: Type.Ref(HealthCheckResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(HealthCheckResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

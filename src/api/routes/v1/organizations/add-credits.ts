@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { AddCreditsRequest, AddCreditsResponse, type AddCreditsRequestBody } from '../../../schemas/organizations.ts';
 
 const addCredits: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ const addCredits: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Add Credits',
         description: 'Add credits to the organization (admin). A free organization whose balance reaches 100,000 becomes pro; 1,000,000 becomes team.',
         body: Type.Ref(AddCreditsRequest),
-        response: { 200: Type.Ref(AddCreditsResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(AddCreditsResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

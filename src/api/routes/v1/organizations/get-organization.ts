@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { OrganizationView } from '../../../../engine/accounts/types.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { OrganizationModelResponse } from '../../../schemas/organizations.ts';
 
 /**
@@ -21,7 +20,7 @@ const getOrganization: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Organizations'],
         summary: 'Get Organization',
         description: 'Get current organization details.\n\nSecurity: infrastructure configuration is NOT exposed via this endpoint.',
-        response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { OrganizationChanges } from '../../../../engine/accounts/organization-service.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { OrganizationModelResponse, OrganizationUpdateRequest, type OrganizationUpdateRequestBody } from '../../../schemas/organizations.ts';
 
 const updateOrganization: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +15,7 @@ const updateOrganization: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Update Organization',
         description: 'Update organization settings (admin). `metadata` replaces the whole object; `rate_limits` updates the categories it names.',
         body: Type.Ref(OrganizationUpdateRequest),
-        response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

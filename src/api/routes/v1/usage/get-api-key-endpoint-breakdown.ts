@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { EndpointUsage, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -15,7 +14,7 @@ const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Requests, errors and credits of one key per endpoint (operationId).',
         params: KeyIdParams,
         querystring: UsageRangeQuery,
-        response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }) },
       },
     },
     async (request) => {

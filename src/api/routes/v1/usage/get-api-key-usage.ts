@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { ApiKeyUsageResponse, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getApiKeyUsage: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -15,7 +14,7 @@ const getApiKeyUsage: FastifyPluginAsyncTypebox = async (app) => {
         description: "Requests and credits of one key. Your own key needs `read`; another user's key needs `admin`.",
         params: KeyIdParams,
         querystring: UsageRangeQuery,
-        response: { 200: Type.Ref(ApiKeyUsageResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(ApiKeyUsageResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

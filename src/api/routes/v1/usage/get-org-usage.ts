@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { OrganizationUsageResponse, UsageRangeQuery } from '../../../schemas/billing.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 
 const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,7 +13,7 @@ const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Get Org Usage',
         description: 'Credits and requests of the organization between start and end (default: the current billing period so far).',
         querystring: UsageRangeQuery,
-        response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

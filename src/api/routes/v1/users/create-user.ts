@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponse } from '../../../errors/declared-responses.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserCreateRequest, UserModel } from '../../../schemas/users.ts';
 
 const createUser: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +15,7 @@ const createUser: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create User',
         description: 'Add a user to the organization (admin). Emails are unique per organization (409 otherwise).',
         body: Type.Ref(UserCreateRequest),
-        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), 409: errorResponse(409) },
       },
     },
     async (request) => {

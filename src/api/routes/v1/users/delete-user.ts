@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
-import { errorResponses, GenericSuccessResponse } from '../../../schemas/errors.ts';
+import { GenericSuccessResponse } from '../../../schemas/errors.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
 
 const deleteUser: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +14,7 @@ const deleteUser: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Delete User',
         description: "Remove a user (admin) and revoke all of the user's API keys.",
         params: UserEmailParams,
-        response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

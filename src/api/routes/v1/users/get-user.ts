@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserEmailParams, UserModel } from '../../../schemas/users.ts';
 
 const getUser: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ const getUser: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Organization Users'],
         summary: 'Get User',
         params: UserEmailParams,
-        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserListQuery, UserListResponse } from '../../../schemas/users.ts';
 
 const listUsers: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +13,7 @@ const listUsers: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Organization Users'],
         summary: 'List Users',
         querystring: UserListQuery,
-        response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }) },
       },
     },
     async (request) => {

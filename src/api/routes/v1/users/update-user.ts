@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { UserPatch } from '../../../../engine/ports/metadata-store.ts';
 import { requestPrincipal } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
-import { errorResponses } from '../../../schemas/errors.ts';
 import { UserEmailParams, UserModel, UserUpdateRequest, type UserUpdateRequestBody } from '../../../schemas/users.ts';
 
 const updateUser: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,7 +16,7 @@ const updateUser: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Update a user (admin). `metadata` replaces the whole object. The last active admin cannot be demoted or suspended.',
         params: UserEmailParams,
         body: Type.Ref(UserUpdateRequest),
-        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), ...errorResponses() },
+        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
       },
     },
     async (request) => {
