@@ -74,7 +74,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       clock,
     );
     app.decorate('bootstrap', bootstrap);
-    counter = await openRateLimitCounter(config);
+    counter = await openRateLimitCounter(config, app.log);
   } catch (err) {
     await store.close();
     throw err;
@@ -83,6 +83,8 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     store,
     clock,
     rateLimitCounter: counter,
+    rateLimiting: config.rateLimiting,
+    authFailureLimit: config.authFailureLimit,
     usageAccounting: config.usageAccounting,
     cacheTtlMs: config.cacheTtlMs,
     onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),
