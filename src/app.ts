@@ -93,7 +93,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
       clock,
     );
     app.decorate('bootstrap', bootstrap);
-    counter = await openRateLimitCounter(config);
+    counter = await openRateLimitCounter(config, app.log);
   } catch (err) {
     await store.close();
     throw err;
@@ -105,6 +105,8 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     invalidationBus,
     clock,
     rateLimitCounter: counter,
+    rateLimiting: config.rateLimiting,
+    authFailureLimit: config.authFailureLimit,
     usageAccounting: config.usageAccounting,
     cacheTtlMs: config.cacheTtlMs,
     onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),

@@ -4,7 +4,8 @@ import { KyselyMetadataStore } from './adapters/metadata/kysely-metadata-store.t
 import type { TesseraConfig } from './config.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
-import { createRateLimitCounter } from './adapters/limiter/flexible-counter.ts';
+import { createRateLimitCounter, RedisUnavailableAtStartError } from './adapters/limiter/create-counter.ts';
+import type { StatusLog } from './adapters/limiter/resilient-counter.ts';
 import { RedisInvalidationBus, type BusLog } from './adapters/cache-invalidation/redis-invalidation-bus.ts';
 import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
 
@@ -34,10 +35,30 @@ export async function openMetadataStore(config: TesseraConfig, hooks: MetadataSt
   }
 }
 
-/** In-process counters by default; Redis (shared by every API process) when TESSERA_REDIS_URL is set. */
-export async function openRateLimitCounter(config: TesseraConfig): Promise<RateLimitCounter | undefined> {
-  if (!config.rateLimiting) return undefined;
-  return createRateLimitCounter({ windowSeconds: 60, redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+/**
+ * In-process counters by default; Redis (shared by every API process) when TESSERA_REDIS_URL is set.
+ * Needed by the per-category rate limits and by the failed-authentication throttle; undefined when
+ * both are off.
+ */
+export async function openRateLimitCounter(config: TesseraConfig, log: StatusLog): Promise<RateLimitCounter | undefined> {
+  if (!config.rateLimiting && config.authFailureLimit === 0) return undefined;
+  const redis = config.redisUrl
+    ? { url: config.redisUrl, connectTimeoutMs: config.redisConnectTimeoutMs, commandTimeoutMs: config.redisCommandTimeoutMs, failureMode: config.redisFailureMode }
+    : undefined;
+  try {
+    return await createRateLimitCounter({ windowSeconds: 60, keyPrefix: config.redisKeyPrefix, redis, log });
+  } catch (err) {
+    if (err instanceof RedisUnavailableAtStartError) {
+      // Names the setting to fix, not only the symptom.
+      const cause = err.cause instanceof Error ? err.cause.message : String(err.cause);
+      throw new Error(
+        `Redis (TESSERA_REDIS_URL, ${err.address}) did not answer at start-up (${cause}), and TESSERA_REDIS_FAILURE_MODE=closed requires it: ` +
+          'start Redis, fix TESSERA_REDIS_URL, or set TESSERA_REDIS_FAILURE_MODE=open to start with per-process rate limits until Redis answers',
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }
 
 /**
@@ -46,5 +67,6 @@ export async function openRateLimitCounter(config: TesseraConfig): Promise<RateL
  */
 export function openInvalidationBus(config: TesseraConfig, log: BusLog): InvalidationBus | null {
   if (!config.redisUrl) return null;
-  return new RedisInvalidationBus({ redisUrl: config.redisUrl, channel: `${config.redisKeyPrefix}cache-invalidation`, log });
+  const redis = { url: config.redisUrl, connectTimeoutMs: config.redisConnectTimeoutMs, commandTimeoutMs: config.redisCommandTimeoutMs };
+  return new RedisInvalidationBus({ redis, channel: `${config.redisKeyPrefix}cache-invalidation`, log });
 }

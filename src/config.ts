@@ -40,6 +40,26 @@ export const ConfigSchema = Type.Object({
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** Prefix of every Redis key Tessera writes (lets deployments and tests share one Redis). */
   redisKeyPrefix: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$' }),
+  /**
+   * Bound on opening a Redis connection (and on start-up's wait for Redis). A LAN or same-region
+   * Redis connects in milliseconds; 2 s covers TLS and cross-zone hops and keeps a start with Redis
+   * down short.
+   */
+  redisConnectTimeoutMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
+  /**
+   * Bound on each Redis reply: the most a request waits on a Redis that stopped answering before
+   * the limiter falls back. A healthy Redis answers in about a millisecond; 250 ms is far above
+   * that (and above GC and event-loop pauses), yet short enough that requests caught by a freeze
+   * still answer, and only those wait: the next ones fall back at once.
+   */
+  redisCommandTimeoutMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
+  /** While Redis is unreachable: `open` counts limits per process, `closed` refuses limited requests (503). */
+  redisFailureMode: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  /**
+   * Failed authentications one client address may have per minute; the next request from it is
+   * refused (429) before its key is checked. 0 turns the throttle off.
+   */
+  authFailureLimit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
   /** Enforce the per-category rate limits (off only for single-user setups and benchmarks). */
   rateLimiting: Type.Boolean(),
   /** Spend credits and count requests (off only for single-user setups and benchmarks). */
@@ -75,6 +95,10 @@ const DEFAULTS: TesseraConfig = {
   bodyLimit: 10 * 1024 * 1024,
   migrateOnStart: true,
   redisKeyPrefix: 'tessera:',
+  redisConnectTimeoutMs: 2000,
+  redisCommandTimeoutMs: 250,
+  redisFailureMode: 'open',
+  authFailureLimit: 100,
   rateLimiting: true,
   usageAccounting: true,
   cacheTtlMs: 1000,
@@ -97,7 +121,7 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
       const key = e.path.slice(1);
       const name = ENV_NAME_OF[key] ? `${ENV_NAME_OF[key]} (${key})` : key || '(root)';
       const got = SECRET_KEYS.has(key as keyof TesseraConfig) ? '(value hidden)' : `(got ${JSON.stringify(e.value)})`;
-      const message = key === 'logLevel' ? `Expected one of ${LOG_LEVELS.join(', ')}` : e.message;
+      const message = key === 'logLevel' ? `Expected one of ${LOG_LEVELS.join(', ')}` : key === 'redisFailureMode' ? 'Expected open or closed' : e.message;
       return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
@@ -124,6 +148,10 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_PUBLIC_URL: 'publicUrl',
   TESSERA_REDIS_URL: 'redisUrl',
   TESSERA_REDIS_PREFIX: 'redisKeyPrefix',
+  TESSERA_REDIS_CONNECT_TIMEOUT_MS: 'redisConnectTimeoutMs',
+  TESSERA_REDIS_COMMAND_TIMEOUT_MS: 'redisCommandTimeoutMs',
+  TESSERA_REDIS_FAILURE_MODE: 'redisFailureMode',
+  TESSERA_AUTH_FAILURE_LIMIT: 'authFailureLimit',
   TESSERA_RATE_LIMITING: 'rateLimiting',
   TESSERA_USAGE_ACCOUNTING: 'usageAccounting',
   TESSERA_CACHE_TTL_MS: 'cacheTtlMs',
@@ -145,6 +173,9 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'requestTimeoutMs',
   'headersTimeoutMs',
   'keepAliveTimeoutMs',
+  'redisConnectTimeoutMs',
+  'redisCommandTimeoutMs',
+  'authFailureLimit',
 ]);
 const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };

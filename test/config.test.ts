@@ -134,6 +134,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_REQUEST_TIMEOUT_MS: '20000',
       TESSERA_HEADERS_TIMEOUT_MS: '5000',
       TESSERA_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      TESSERA_REDIS_CONNECT_TIMEOUT_MS: '5000',
+      TESSERA_REDIS_COMMAND_TIMEOUT_MS: '100',
+      TESSERA_REDIS_FAILURE_MODE: 'closed',
+      TESSERA_AUTH_FAILURE_LIMIT: '0',
     });
     assert.deepEqual(config, {
       redisUrl: 'redis://cache:6379/2',
@@ -141,6 +145,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       rateLimiting: false,
       usageAccounting: false,
       cacheTtlMs: 0,
+      redisConnectTimeoutMs: 5000,
+      redisCommandTimeoutMs: 100,
+      redisFailureMode: 'closed',
+      authFailureLimit: 0,
       port: 9001,
       host: '0.0.0.0',
       dataDir: path.resolve('relative/dir'),
@@ -164,6 +172,16 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
     assert.equal(loadConfig({ PORT: '0' }).port, 0);
     assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
+  });
+
+  test('Redis fault settings have bounded defaults and name themselves when wrong', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.redisConnectTimeoutMs, 2000);
+    assert.equal(defaults.redisCommandTimeoutMs, 250);
+    assert.equal(defaults.redisFailureMode, 'open');
+    assert.equal(defaults.authFailureLimit, 100);
+    assert.throws(() => loadConfig({ TESSERA_REDIS_FAILURE_MODE: 'sometimes' }), /TESSERA_REDIS_FAILURE_MODE \(redisFailureMode\): Expected open or closed/);
+    assert.throws(() => loadConfig({ TESSERA_REDIS_COMMAND_TIMEOUT_MS: '0' }), /TESSERA_REDIS_COMMAND_TIMEOUT_MS/);
   });
 
   test('empty variables count as unset', () => {

@@ -117,6 +117,59 @@ for (const limiter of limiterStores) {
         await fresh.close();
       }
     });
+
+    test("a request refused by a key's override does not consume the organization's budget", async () => {
+      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}keyfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      try {
+        await upgradeToTeam(fresh);
+        assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 20 } } })).statusCode, 200);
+        await createUser(fresh, { email: 'hammer@example.com', role: 'admin' });
+        const { key: hammer } = await createKey(fresh, 'hammer@example.com', { name: 'hammer', permissions: ['read'], rate_limit_override: 2 });
+        const before = await fresh.call({ method: 'GET', url: '/v1/organizations' });
+        const remainingBefore = Number(before.headers['x-ratelimit-remaining']);
+        // Concurrently, so the shared counter sees them interleaved as a real burst would.
+        const results = await Promise.all(Array.from({ length: 20 }, () => fresh.call({ method: 'GET', url: '/v1/organizations', key: hammer })));
+        assert.equal(results.filter((r) => r.statusCode === 200).length, 2);
+        assert.equal(results.filter((r) => r.statusCode === 429).length, 18);
+        for (const r of results.filter((x) => x.statusCode === 429)) assert.equal(r.json().error.details.limit, 2);
+        // Only the two admitted requests count against the organization: another key keeps its budget.
+        const other = await fresh.call({ method: 'GET', url: '/v1/organizations' });
+        assert.equal(other.statusCode, 200, other.body);
+        assert.equal(Number(other.headers['x-ratelimit-remaining']), remainingBefore - 3);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    test("a request refused by the organization's budget does not consume the key's", async () => {
+      // No read cache: the limit raised in the store below applies to the next request.
+      const fresh = await createTestApp({ rateLimiting: true, cacheTtlMs: 0, redisKeyPrefix: `${prefix}orgfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      try {
+        await upgradeToTeam(fresh);
+        assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 8 } } })).statusCode, 200);
+        await createUser(fresh, { email: 'patient@example.com', role: 'admin' });
+        const { key: patient } = await createKey(fresh, 'patient@example.com', { name: 'patient', permissions: ['read'], rate_limit_override: 5 });
+        // Spend the organization's window with the admin key.
+        while ((await fresh.call({ method: 'GET', url: '/v1/organizations' })).statusCode === 200);
+        const refused = await Promise.all(Array.from({ length: 20 }, () => fresh.call({ method: 'GET', url: '/v1/organizations', key: patient })));
+        for (const r of refused) {
+          assert.equal(r.statusCode, 429);
+          assert.equal(r.json().error.details.limit, 8, 'refused by the organization, not the key');
+        }
+        // An operator raises the organization's limit (the API itself is over its limit here).
+        const org = await fresh.app.metadataStore.organizations.findByPublicId(fresh.app.bootstrap!.organizationId);
+        await fresh.app.metadataStore.organizations.update(org!.internalId, { rateLimits: { ...org!.rateLimits, metadata: 1000 } }, new Date().toISOString());
+        // The key's own budget is untouched by the 20 refusals: all 5 of its requests are left.
+        const next = await fresh.call({ method: 'GET', url: '/v1/organizations', key: patient });
+        assert.equal(next.statusCode, 200, next.body);
+        assert.equal(next.headers['x-ratelimit-limit'], '5');
+        assert.equal(next.headers['x-ratelimit-remaining'], '4');
+        const burst = await Promise.all(Array.from({ length: 10 }, () => fresh.call({ method: 'GET', url: '/v1/organizations', key: patient })));
+        assert.equal(burst.filter((r) => r.statusCode === 200).length, 4);
+      } finally {
+        await fresh.close();
+      }
+    });
   });
 }
 

@@ -6,6 +6,7 @@ import { UserService } from './accounts/user-service.ts';
 import { CreditService } from './billing/credit-service.ts';
 import { UsageService } from './billing/usage-service.ts';
 import { HealthService } from './health/health-service.ts';
+import { AuthFailureThrottle } from './limits/auth-failure-throttle.ts';
 import { RateLimitPolicy } from './limits/rate-limit-policy.ts';
 import type { Clock } from './ports/clock.ts';
 import type { MetadataStore } from './ports/metadata-store.ts';
@@ -24,6 +25,8 @@ export interface Services {
   usage: UsageService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
+  /** Failed authentications per client address; null when switched off (limit 0). */
+  authFailures: AuthFailureThrottle | null;
   /** null when usage accounting is switched off. */
   requestUsage: RequestUsageRecorder | null;
   /** Spend credits on requests (off: nothing is charged, for single-user setups and benchmarks). */
@@ -35,8 +38,12 @@ export interface Services {
 export interface ServiceDependencies {
   store: MetadataStore;
   clock: Clock;
-  /** Absent when rate limiting is off. */
+  /** Absent when neither rate limits nor failed-authentication throttling are on. */
   rateLimitCounter?: RateLimitCounter | undefined;
+  /** Enforce the per-category limits with rateLimitCounter (default true when it is given). */
+  rateLimiting?: boolean;
+  /** Failed authentications per address and window before the address is refused; 0 = off. */
+  authFailureLimit?: number;
   usageAccounting: boolean;
   onBackgroundError?: (err: unknown) => void;
   /**
@@ -61,10 +68,11 @@ export function createServices(deps: ServiceDependencies): Services {
     apiKeys: new ApiKeyService(store, clock),
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
-    rateLimits: deps.rateLimitCounter ? new RateLimitPolicy(deps.rateLimitCounter) : null,
+    rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
+    authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,
     chargeCredits: deps.usageAccounting,
-    health: new HealthService(store),
+    health: new HealthService(store, deps.rateLimitCounter),
     clock,
   };
 }

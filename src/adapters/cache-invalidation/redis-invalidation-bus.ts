@@ -8,7 +8,8 @@
 // turns a Redis that stops answering into a reconnection, hence into such a resync once it is back.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient, type RedisSettings } from '../redis/redis-client.ts';
 import type { ChangeSet } from '../../engine/ports/data-changes.ts';
 import type { InvalidationBus, InvalidationHandlers } from '../../engine/ports/invalidation-bus.ts';
 
@@ -19,17 +20,12 @@ export interface BusLog {
 }
 
 export interface RedisInvalidationBusOptions {
-  redisUrl: string;
+  /** The same Redis and timeouts as the rate-limit counters (TESSERA_REDIS_*). */
+  redis: RedisSettings;
   channel: string;
   log: BusLog;
-  /** TCP connect timeout of both connections. */
-  connectTimeoutMs?: number;
-  /** Longest wait for any command (a publish, a heartbeat). */
-  commandTimeoutMs?: number;
   /** How often the subscriber connection is checked with a PING. */
   heartbeatMs?: number;
-  /** Longest pause between reconnection attempts. */
-  maxReconnectDelayMs?: number;
 }
 
 interface WireMessage {
@@ -43,7 +39,6 @@ interface WireMessage {
 export class RedisInvalidationBus implements InvalidationBus {
   /** Identifies this process's own messages, which come back on the channel. */
   private readonly origin = randomBytes(8).toString('hex');
-  private readonly clientOptions: RedisOptions;
   private readonly publisher: Redis;
   private subscriber: Redis | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -54,25 +49,14 @@ export class RedisInvalidationBus implements InvalidationBus {
   private closed = false;
 
   constructor(private readonly options: RedisInvalidationBusOptions) {
-    const maxDelay = options.maxReconnectDelayMs ?? 1000;
-    this.clientOptions = {
-      connectTimeout: options.connectTimeoutMs ?? 2000,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
-      // Refuse commands at once while disconnected instead of queueing them until Redis is back.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 100, maxDelay),
-    };
-    this.publisher = new Redis(options.redisUrl, { ...this.clientOptions, enableAutoPipelining: true, connectionName: 'tessera-invalidation-pub' });
-    this.publisher.on('error', () => {
-      // Reconnects on its own; failed publishes are logged where they fail.
-    });
+    // Connects at once (not lazily) and refuses publishes while disconnected: a write never waits.
+    this.publisher = createRedisClient(options.redis, { lazyConnect: false, enableAutoPipelining: true, connectionName: 'tessera-invalidation-pub' });
   }
 
   start(handlers: InvalidationHandlers): void {
     if (this.subscriber) throw new Error('The invalidation bus is already started');
     // A dedicated connection: one in subscriber mode can run nothing but (un)subscribe and PING.
-    const subscriber = new Redis(this.options.redisUrl, { ...this.clientOptions, autoResubscribe: false, connectionName: 'tessera-invalidation-sub' });
+    const subscriber = createRedisClient(this.options.redis, { lazyConnect: false, autoResubscribe: false, connectionName: 'tessera-invalidation-sub' });
     this.subscriber = subscriber;
     subscriber.on('ready', () => void this.subscribe(subscriber, handlers));
     subscriber.on('message', (channel: string, message: string) => {

@@ -1,5 +1,6 @@
 // Everything a protected route scope does around its handlers, in order:
-//   onRequest   authenticate → monthly grant → permission (catalogue) → rate limit (headers, 429),
+//   onRequest   authenticate (failed attempts throttled per address) → monthly grant →
+//               permission (catalogue) → rate limit (headers, 429),
 //               synchronous when the caller is cached and the counter is in-process
 //   preHandler  priced routes only: charge the fixed credit cost (after validation)
 //   onSend      priced routes only: refund that charge when the request failed
@@ -11,6 +12,7 @@ import { satisfies } from '../../engine/accounts/permissions.ts';
 import type { Principal } from '../../engine/accounts/types.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
+import { AuthenticationThrottledError, type AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
 import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
 import { isPromise, thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
@@ -81,14 +83,46 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
   // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
   if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
   request.operation = { operationId, policy, route: route.url ?? request.url };
-  const cached = services.authenticator.fromCache(request.headers.authorization);
+  const throttle = services.authFailures;
+  let cached: Principal | undefined;
+  try {
+    cached = services.authenticator.fromCache(request.headers.authorization);
+  } catch (err) {
+    // A failure decided from memory (malformed header, a cached key gone inactive) still has to
+    // be counted, and refused outright when the address is locked out: the uncached path does both.
+    if (!throttle) throw err;
+  }
+  // The fast path needs no throttle check: the read cache holds only callers that a successful
+  // lookup of an active key put there, keyed by the hash of that key, so a cache hit proves the
+  // presenter holds a real key. A guess can never be one; answering it tells a guesser nothing.
   if (cached && !services.credits.grantDue(cached.organization)) return authorize(services, request, reply, cached, policy);
   return (async () => {
-    const principal = cached ?? (await services.authenticator.authenticate(request.headers.authorization));
+    const principal = cached ?? (await authenticateThrottled(services, throttle, request, reply));
     // The grant check is a string comparison; only a due grant costs a round trip.
     if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
     await authorize(services, request, reply, principal, policy);
   })();
+}
+
+/**
+ * The uncached path. A locked-out address is refused before its key is looked up (a late refusal
+ * would still let a guesser learn which guess was a real key); each failure counts against the
+ * address, in the same counter store as the rate limits, so every process sees it.
+ */
+async function authenticateThrottled(services: Services, throttle: AuthFailureThrottle | null, request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+  if (!throttle) return services.authenticator.authenticate(request.headers.authorization);
+  try {
+    await throttle.check(request.ip);
+  } catch (err) {
+    if (err instanceof AuthenticationThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
+    throw err;
+  }
+  try {
+    return await services.authenticator.authenticate(request.headers.authorization);
+  } catch (err) {
+    if (err instanceof UnauthorizedError) await throttle.recordFailure(request.ip);
+    throw err;
+  }
 }
 
 function authorize(services: Services, request: FastifyRequest, reply: FastifyReply, principal: Principal, policy: OperationPolicy): MaybePromise<void> {

@@ -22,18 +22,29 @@ export class RateLimitPolicy {
     return this.counter.windowSeconds;
   }
 
-  /** Synchronous with the in-process counter, a promise with the shared (Redis) one. */
+  /**
+   * Synchronous with the in-process counter, a promise with the shared (Redis) one.
+   *
+   * A request counts only against the budgets that admitted it: with a rate_limit_override, the
+   * key's own budget is counted first and, when it refuses, the organization's is not touched (one
+   * throttled key cannot lock the organization's other keys out); when the organization refuses,
+   * the key's hit is taken back. Both in one atomic counter operation: done as two hits and a
+   * refund, a concurrent burst on Redis landed all the key's hits before the organization's
+   * refusals gave any back, so the key refused (and kept) hits that only the organization refused.
+   */
   check(principal: Principal, category: RateLimitCategory): MaybePromise<RateLimitDecision> {
     const orgLimit = principal.organization.rateLimits[category];
-    return thenMaybe(this.counter.hit(`org:${principal.organization.organizationId}:${category}`), (org) => {
-      const decision = this.decide(category, orgLimit, org);
-      const override = principal.apiKey.rateLimitOverride;
-      if (!decision.allowed || override === null) return decision;
-      const limit = Math.min(override, orgLimit);
-      return thenMaybe(this.counter.hit(`key:${principal.apiKey.keyId}:${category}`), (key) => {
-        const keyDecision = this.decide(category, limit, key);
-        return !keyDecision.allowed || keyDecision.remaining < decision.remaining ? keyDecision : decision;
-      });
+    const orgKey = `org:${principal.organization.organizationId}:${category}`;
+    const override = principal.apiKey.rateLimitOverride;
+    if (override === null) return thenMaybe(this.counter.hit(orgKey), (org) => this.decide(category, orgLimit, org));
+    const keyLimit = Math.min(override, orgLimit);
+    const nested = this.counter.hitNested({ key: `key:${principal.apiKey.keyId}:${category}`, limit: keyLimit }, { key: orgKey, limit: orgLimit });
+    return thenMaybe(nested, ({ inner, outer }) => {
+      const keyDecision = this.decide(category, keyLimit, inner);
+      if (outer === null) return keyDecision;
+      const decision = this.decide(category, orgLimit, outer);
+      if (!decision.allowed) return decision;
+      return keyDecision.remaining < decision.remaining ? keyDecision : decision;
     });
   }
 

@@ -1,0 +1,150 @@
+// What a shared counter does when Redis stops answering. A circuit breaker: the first operation
+// that fails (a timeout after the client's command timeout, or at once when the connection is
+// gone) marks Redis lost; from then on no request waits for Redis at all. Fail-open counts in a
+// fresh per-process window meanwhile, fail-closed refuses with 503. A probe (PING) every second,
+// and at once when the client reconnects, marks it reachable again, and shared counting resumes.
+// The transitions are logged once each (warn when lost, info when back), never once per request.
+import { ServiceUnavailableError } from '../../engine/errors.ts';
+import type { Budget, NestedHit, RateLimitCounter, WindowHit } from '../../engine/ports/rate-limit-counter.ts';
+import type { FlexibleCounter } from './flexible-counter.ts';
+import { MemoryWindowCounter } from './memory-counter.ts';
+
+export type FailureMode = 'open' | 'closed';
+
+/** The part of a pino/Fastify logger the counter needs. */
+export interface StatusLog {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
+export interface ResilienceOptions {
+  failureMode: FailureMode;
+  log: StatusLog;
+  /** How often a lost Redis is probed. */
+  probeIntervalMs: number;
+  /** Where Redis is (host:port), for the log lines. */
+  address: string;
+}
+
+/** What fail-closed tells clients: about when a probe may have found Redis again. */
+const RETRY_AFTER_SECONDS = 5;
+
+export class ResilientCounter implements RateLimitCounter {
+  readonly location = 'redis' as const;
+  readonly required: boolean;
+  readonly windowSeconds: number;
+  /** Non-null exactly while Redis is lost and the mode is fail-open. */
+  private fallback: MemoryWindowCounter | null = null;
+  private lost = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing = false;
+  private closed = false;
+
+  constructor(
+    private readonly shared: FlexibleCounter,
+    private readonly options: ResilienceOptions,
+    private readonly onClose: () => void,
+  ) {
+    this.windowSeconds = shared.windowSeconds;
+    this.required = options.failureMode === 'closed';
+  }
+
+  hit(key: string): WindowHit | Promise<WindowHit> {
+    if (this.lost) return this.local().hit(key);
+    return this.shared.hit(key).catch((err: unknown) => {
+      this.markLost(err);
+      return this.local().hit(key);
+    });
+  }
+
+  hitNested(inner: Budget, outer: Budget): NestedHit | Promise<NestedHit> {
+    if (this.lost) return this.local().hitNested(inner, outer);
+    return this.shared.hitNested(inner, outer).catch((err: unknown) => {
+      this.markLost(err);
+      return this.local().hitNested(inner, outer);
+    });
+  }
+
+  peek(key: string): WindowHit | Promise<WindowHit> {
+    if (this.lost) return this.local().peek(key);
+    return this.shared.peek(key).catch((err: unknown) => {
+      this.markLost(err);
+      return this.local().peek(key);
+    });
+  }
+
+  /** A health check is a probe too: it can find Redis lost before any request does, or back. */
+  async probe(): Promise<void> {
+    try {
+      await this.shared.probe();
+    } catch (err) {
+      this.markLost(err);
+      throw err;
+    }
+    this.markReachable();
+  }
+
+  /** Redis did not answer (or start-up found it down): switch to the fallback, once. */
+  markLost(cause: unknown): void {
+    if (this.lost || this.closed) return;
+    this.lost = true;
+    if (this.options.failureMode === 'open') this.fallback = new MemoryWindowCounter(this.windowSeconds);
+    this.options.log.warn(
+      { component: 'redis', redis: this.options.address, failure_mode: this.options.failureMode, err: describe(cause) },
+      this.options.failureMode === 'open'
+        ? 'Redis is unreachable: rate limits are counted per process until it answers again'
+        : 'Redis is unreachable: rate-limited requests are refused (503) until it answers again',
+    );
+    this.probeTimer = setInterval(() => this.recheck(), this.options.probeIntervalMs);
+    this.probeTimer.unref();
+  }
+
+  /** Probes a lost Redis now (also called when the client has just reconnected). */
+  recheck(): void {
+    if (!this.lost || this.probing || this.closed) return;
+    this.probing = true;
+    this.shared.probe().then(
+      () => {
+        this.probing = false;
+        this.markReachable();
+      },
+      () => {
+        this.probing = false;
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopProbing();
+    await this.fallback?.close();
+    this.onClose();
+  }
+
+  private markReachable(): void {
+    if (!this.lost || this.closed) return;
+    this.lost = false;
+    this.stopProbing();
+    // Per-process counts of the outage are dropped: Redis's own counts (kept, or empty after a
+    // restart) are the budget again, the same for every process.
+    void this.fallback?.close();
+    this.fallback = null;
+    this.options.log.info({ component: 'redis', redis: this.options.address }, 'Redis is reachable again: rate limits are shared across processes again');
+  }
+
+  private stopProbing(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  /** The per-process fallback, or the fail-closed refusal. */
+  private local(): MemoryWindowCounter {
+    if (this.fallback) return this.fallback;
+    throw new ServiceUnavailableError('Rate limiting is temporarily unavailable; retry shortly', RETRY_AFTER_SECONDS, null, 'rate_limiter_unavailable');
+  }
+}
+
+/** The driver's message for the log (never for a response). */
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
