@@ -105,31 +105,32 @@ export function requestArbitrary(op: Operation, category: Category, options: Req
     fc.record({
       path: pathArbitrary(byPlace('path'), mode),
       query: pairsArbitrary(byPlace('query'), mode),
-      headers: pairsArbitrary(byPlace('header'), mode).map((pairs) => Object.fromEntries(pairs)),
+      headers: pairsArbitrary(byPlace('header'), mode, false).map((pairs) => Object.fromEntries(pairs)),
       body: bodyArbitrary(mode),
     });
 
   function pathArbitrary(params: Parameter[], mode: Mode): fc.Arbitrary<Record<string, string>> {
     if (params.length === 0) return fc.constant({});
-    const random = fc.record(Object.fromEntries(params.map((p) => [p.name, textArbitrary(p.schema, mode === 'valid' ? 'valid' : mode).filter(routable)])));
+    const random = fc.record(Object.fromEntries(params.map((p) => [p.name, textArbitrary(p.schema, mode).filter(routable)])));
     const names = params.map((p) => p.name);
     const real = options.resources.filter((r) => names.every((n) => n in r)).map((r) => Object.fromEntries(names.map((n) => [n, r[n]!])));
     if (real.length === 0) return random;
     return fc.oneof({ arbitrary: fc.constantFrom(...real), weight: 3 }, { arbitrary: random, weight: 1 });
   }
 
-  function pairsArbitrary(params: Parameter[], mode: Mode): fc.Arbitrary<[string, string][]> {
+  /** Name-value pairs; invalid requests add undeclared names (`extras`: query strings only, not headers). */
+  function pairsArbitrary(params: Parameter[], mode: Mode, extras = true): fc.Arbitrary<[string, string][]> {
     const each = params.map((p) => {
       const present = textValuesArbitrary(p.schema, mode).map((values) => values.map((v): [string, string] => [p.name, v]));
       // Valid requests keep every required parameter; invalid ones may drop it.
       if (mode === 'valid' && p.required) return present;
       return fc.oneof(present, fc.constant([] as [string, string][]));
     });
-    const extras: fc.Arbitrary<[string, string][]> =
-      mode === 'invalid'
+    const undeclared: fc.Arbitrary<[string, string][]> =
+      mode === 'invalid' && extras
         ? fc.array(fc.tuple(fc.oneof(fc.constantFrom('credit_count', 'organization_id', '__proto__', 'skip[]', 'limit[$gt]'), fc.string({ minLength: 1, maxLength: 8 })), fc.string({ maxLength: 8 })), { maxLength: 2 })
         : fc.constant([]);
-    return fc.tuple(fc.tuple(...each), extras).map(([lists, extra]) => [...lists.flat(), ...extra]);
+    return fc.tuple(fc.tuple(...each), undeclared).map(([lists, extra]) => [...lists.flat(), ...extra]);
   }
 
   /** One value, or (invalid mode) several for the same name. */
