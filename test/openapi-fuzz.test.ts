@@ -40,7 +40,9 @@ describe(`OpenAPI fuzz [${BACKEND}] (seed ${SEED}, ${RUNS} runs per operation an
 
   async function freshApp(): Promise<void> {
     await t?.close();
-    t = await createTestApp();
+    // Thousands of wrong keys from one test address would trip the failed-authentication throttle
+    // (test/auth-throttle.test.ts covers it) and lock the fuzz's own admin key out with it.
+    t = await createTestApp({ authFailureLimit: 0 });
     fixtures = await FuzzFixtures.create(t);
     startingCredits = (await organization()).credit_count;
     creditsAdded = 0;

@@ -2,6 +2,7 @@
 // query strings, path params and headers are text that has to be coerced to the schema's types.
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { createAjv, MAX_BYTES_KEYWORD, MAX_DEPTH_KEYWORD } from '../lib/ajv.ts';
+import { firstNulPath } from '../lib/json-bounds.ts';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 
@@ -27,10 +28,30 @@ export function createValidatorCompiler(shared: readonly TSchema[]): FastifySche
   const bodyAjv = makeAjv({ coerceTypes: false, useDefaults: false }, shared);
   const textAjv = makeAjv({ coerceTypes: 'array', useDefaults: true }, shared);
   return ({ schema, httpPart }) => {
-    if (httpPart === 'body') return bodyAjv.compile(schema) as ReturnType<FastifySchemaCompiler<TSchema>>;
-    return refusingNonFiniteCoercions(textAjv.compile(schema)) as ReturnType<FastifySchemaCompiler<TSchema>>;
+    if (httpPart === 'body') return refusingNul(bodyAjv.compile(schema)) as ReturnType<FastifySchemaCompiler<TSchema>>;
+    return refusingNul(refusingNonFiniteCoercions(textAjv.compile(schema))) as ReturnType<FastifySchemaCompiler<TSchema>>;
   };
 }
+
+/**
+ * No request string may hold U+0000 (a body string, an object key, a path or query parameter):
+ * PostgreSQL cannot store it (a 500 there, silently kept on SQLite), and no field of this API needs it.
+ */
+function refusingNul(validate: ValidateFunction): ValidateFunction {
+  const wrapped = function (this: unknown, data: unknown, context?: unknown) {
+    const path = firstNulPath(data);
+    if (path !== null) {
+      wrapped.errors = [{ instancePath: path, schemaPath: '', keyword: NUL_KEYWORD, params: {}, message: 'must not contain the NUL character' }];
+      return false;
+    }
+    const valid = validate.call(this, data, context as never) as boolean;
+    wrapped.errors = validate.errors;
+    return valid;
+  } as ValidateFunction;
+  return Object.assign(wrapped, { schema: validate.schema, schemaEnv: validate.schemaEnv });
+}
+
+const NUL_KEYWORD = 'x-no-nul';
 
 /**
  * Ajv coerces the text "1e309" to Infinity and then skips the number keywords (they only look at
@@ -125,6 +146,8 @@ function toItem(error: ErrorObject, part: string): ValidationItem {
       return { loc, msg: `List should have at least ${p.limit} item${p.limit === 1 ? '' : 's'}`, type: 'too_short' };
     case 'maxItems':
       return { loc, msg: `List should have at most ${p.limit} items`, type: 'too_long' };
+    case NUL_KEYWORD:
+      return { loc, msg: 'String should not contain the NUL character (U+0000)', type: 'string_nul' };
     case 'pattern':
       return { loc, msg: `String should match pattern '${p.pattern}'`, type: 'string_pattern_mismatch' };
     case 'format':

@@ -45,3 +45,25 @@ function scalarBytes(scalar: unknown): number {
   // Stringifying a scalar does not recurse; undefined (absent in parsed JSON) counts as null.
   return Buffer.byteLength(JSON.stringify(scalar) ?? 'null', 'utf8');
 }
+
+/**
+ * The JSON pointer of the first string (value or object key) holding U+0000, or null. PostgreSQL's
+ * text and jsonb cannot store that character, so such input is refused at the edge on both backends.
+ */
+export function firstNulPath(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return path;
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) {
+      const childPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (key.includes('\u0000')) return childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return null;
+}

@@ -89,7 +89,7 @@ export const CurrentUsageResponse = Type.Object(
 );
 
 export const UsageBreakdownQuery = Type.Object({
-  billing_month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM; default: the current billing month' })),
+  billing_month: Type.Optional(Type.String({ pattern: '^(19[7-9]\\d|[2-8]\\d{3})-(0[1-9]|1[0-2])$', description: 'YYYY-MM (1970-01 to 8999-12); default: the current billing month' })),
 });
 
 export const UsageBreakdownResponse = Type.Object(
