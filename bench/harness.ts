@@ -1,6 +1,7 @@
 // What bench/organization.ts and bench/limits.ts share: settings from the environment, starting and
 // stopping bench-server.ts processes (by PID only), raising the organization's rate limits through
 // the API, loading a route with autocannon, and the statistics over rounds.
+import { MAX_RATE_LIMIT_PER_MINUTE } from '../src/engine/bounds.ts';
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { READY_KEY, SERVER_ENV, type AppSpec, type ReadyApp, type ReadyLine, type ServerConfigReport } from './protocol.ts';
 
 export const ORGANIZATIONS_PATH = '/v1/organizations';
-/** Requests per minute set in every category before loading: far above anything one process serves. */
-export const RAISED_RATE_LIMIT = 1_000_000_000;
+/** Requests per minute set in every category before loading: the API's ceiling, far above anything one process serves. */
+export const RAISED_RATE_LIMIT = MAX_RATE_LIMIT_PER_MINUTE;
 const RATE_LIMIT_CATEGORIES = ['metadata', 'data', 'search', 'upload', 'compute'] as const;
 const SERVER_START_TIMEOUT_MS = 60_000;
 const SERVER_STOP_TIMEOUT_MS = 10_000;

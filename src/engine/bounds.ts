@@ -7,10 +7,11 @@ export const MAX_TOP_UP_CREDITS = 1_000_000_000;
 
 /**
  * Ceiling of every requests-per-minute figure: an organization's per-category rate limits and a
- * key's rate_limit_override. Far above any tier's default (enterprise: 5,000), and small enough
- * that counters and headers stay ordinary integers.
+ * key's rate_limit_override. 100 million a minute (~1.7 million a second) is above what any
+ * deployment of Tessera serves, so "no practical limit" stays expressible (one process on two
+ * cores already serves ~1.2 million a minute), while counters and headers stay ordinary integers.
  */
-export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+export const MAX_RATE_LIMIT_PER_MINUTE = 100_000_000;
 
 /** Spending caps (soft budget, hard cap) in USD cents: up to $1,000,000,000. */
 export const MAX_SPENDING_CENTS = 100_000_000_000;
