@@ -38,7 +38,9 @@ export async function createRateLimitCounter(options: CounterOptions): Promise<R
   const address = redisAddress(url);
   // Auto-pipelining: hits of concurrent requests issued in the same tick go out as one pipeline,
   // fewer syscalls and round trips per request under load, the same atomic script per hit.
-  const redis = createRedisClient({ url, connectTimeoutMs, commandTimeoutMs, connectionName: 'tessera-limiter' }, { enableAutoPipelining: true });
+  // The counter's watchdog bounds its waits (one timer for all commands) instead of ioredis's
+  // commandTimeout (a timer per command); probes are bounded by the same timeout below.
+  const redis = createRedisClient({ url, connectTimeoutMs, commandTimeoutMs, connectionName: 'tessera-limiter' }, { enableAutoPipelining: true, commandTimeout: undefined });
   let startFailure: unknown = null;
   try {
     await connectWithin(redis, connectTimeoutMs);
@@ -49,7 +51,7 @@ export async function createRateLimitCounter(options: CounterOptions): Promise<R
     redis.disconnect();
     throw new RedisUnavailableAtStartError(address, startFailure);
   }
-  const counter = new ResilientCounter(new FlexibleCounter(redis, options.windowSeconds, options.keyPrefix), { failureMode, log: options.log, probeIntervalMs: PROBE_INTERVAL_MS, address }, () =>
+  const counter = new ResilientCounter(new FlexibleCounter(redis, options.windowSeconds, options.keyPrefix), { failureMode, commandTimeoutMs, log: options.log, probeIntervalMs: PROBE_INTERVAL_MS, address }, () =>
     redis.disconnect(),
   );
   // Fail-open starts degraded: one warn now, per-process counts until a probe finds Redis.

@@ -1,6 +1,6 @@
 // What a shared counter does when Redis stops answering. A circuit breaker: the first operation
-// that fails (a timeout after the client's command timeout, or at once when the connection is
-// gone) marks Redis lost; from then on no request waits for Redis at all. Fail-open counts in a
+// that fails (at once when the connection is gone) or a stall (commands waiting and no reply at all
+// for the command timeout) marks Redis lost; from then on no request waits for Redis at all. Fail-open counts in a
 // fresh per-process window meanwhile, fail-closed refuses with 503. A probe (PING) every second,
 // and at once when the client reconnects, marks it reachable again, and shared counting resumes.
 // The transitions are logged once each (warn when lost, info when back), never once per request.
@@ -19,6 +19,8 @@ export interface StatusLog {
 
 export interface ResilienceOptions {
   failureMode: FailureMode;
+  /** Commands waiting with no reply from Redis for this long mean Redis stopped answering. */
+  commandTimeoutMs: number;
   log: StatusLog;
   /** How often a lost Redis is probed. */
   probeIntervalMs: number;
@@ -28,6 +30,9 @@ export interface ResilienceOptions {
 
 /** What fail-closed tells clients: about when a probe may have found Redis again. */
 const RETRY_AFTER_SECONDS = 5;
+
+/** What a watched call resolves to when the watchdog gave up waiting for Redis. */
+const ABANDONED: unique symbol = Symbol('abandoned: Redis did not answer in time');
 
 export class ResilientCounter implements RateLimitCounter {
   readonly location = 'redis' as const;
@@ -39,6 +44,15 @@ export class ResilientCounter implements RateLimitCounter {
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
   private closed = false;
+  /**
+   * Calls waiting on Redis, each with the function that abandons it. One watchdog timer checks
+   * them all: ioredis's own commandTimeout arms a timer per command, which cost ~8 µs of CPU per
+   * request (bench/limits.ts) on the hottest path there is.
+   */
+  private readonly waiting = new Set<() => void>();
+  /** When Redis last replied to anything, or when the first of the waiting calls was sent. */
+  private progressAt = 0;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     private readonly shared: FlexibleCounter,
@@ -47,41 +61,90 @@ export class ResilientCounter implements RateLimitCounter {
   ) {
     this.windowSeconds = shared.windowSeconds;
     this.required = options.failureMode === 'closed';
+    this.watchdog = setInterval(() => this.abandonIfStalled(), Math.max(5, Math.floor(options.commandTimeoutMs / 4)));
+    this.watchdog.unref();
   }
 
   hit(key: string): WindowHit | Promise<WindowHit> {
     if (this.lost) return this.local().hit(key);
-    return this.shared.hit(key).catch((err: unknown) => {
-      this.markLost(err);
-      return this.local().hit(key);
-    });
+    return this.watched(this.shared.hit(key)).then(
+      (hit) => (hit === ABANDONED ? this.local().hit(key) : hit),
+      (err: unknown) => {
+        this.markLost(err);
+        return this.local().hit(key);
+      },
+    );
   }
 
   hitNested(inner: Budget, outer: Budget): NestedHit | Promise<NestedHit> {
     if (this.lost) return this.local().hitNested(inner, outer);
-    return this.shared.hitNested(inner, outer).catch((err: unknown) => {
-      this.markLost(err);
-      return this.local().hitNested(inner, outer);
-    });
+    return this.watched(this.shared.hitNested(inner, outer)).then(
+      (hit) => (hit === ABANDONED ? this.local().hitNested(inner, outer) : hit),
+      (err: unknown) => {
+        this.markLost(err);
+        return this.local().hitNested(inner, outer);
+      },
+    );
   }
 
   peek(key: string): WindowHit | Promise<WindowHit> {
     if (this.lost) return this.local().peek(key);
-    return this.shared.peek(key).catch((err: unknown) => {
-      this.markLost(err);
-      return this.local().peek(key);
+    return this.watched(this.shared.peek(key)).then(
+      (hit) => (hit === ABANDONED ? this.local().peek(key) : hit),
+      (err: unknown) => {
+        this.markLost(err);
+        return this.local().peek(key);
+      },
+    );
+  }
+
+  /**
+   * The call's result, or ABANDONED once Redis has stalled. Redis answers in order on one
+   * connection, so any reply proves it alive; only "calls waiting and no reply for the whole
+   * command timeout" means it stopped answering. An abandoned command is left to ioredis: it
+   * completes (unused) when Redis thaws, or fails when the connection drops.
+   */
+  private watched<T>(call: Promise<T>): Promise<T | typeof ABANDONED> {
+    return new Promise<T | typeof ABANDONED>((resolve, reject) => {
+      const abandon = () => resolve(ABANDONED);
+      if (this.waiting.size === 0) this.progressAt = Date.now();
+      this.waiting.add(abandon);
+      call.then(
+        (value) => {
+          this.waiting.delete(abandon);
+          this.progressAt = Date.now();
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.waiting.delete(abandon);
+          reject(err);
+        },
+      );
     });
+  }
+
+  private abandonIfStalled(): void {
+    if (this.waiting.size === 0 || Date.now() - this.progressAt < this.options.commandTimeoutMs) return;
+    this.markLost(new Error(`no reply within ${this.options.commandTimeoutMs} ms`));
+    const abandoned = [...this.waiting];
+    this.waiting.clear();
+    for (const abandon of abandoned) abandon();
   }
 
   /** A health check is a probe too: it can find Redis lost before any request does, or back. */
   async probe(): Promise<void> {
     try {
-      await this.shared.probe();
+      await this.ping();
     } catch (err) {
       this.markLost(err);
       throw err;
     }
     this.markReachable();
+  }
+
+  /** A PING bounded like every other call: it rejects when the watchdog abandons it. */
+  private async ping(): Promise<void> {
+    if ((await this.watched(this.shared.probe())) === ABANDONED) throw new Error(`no reply within ${this.options.commandTimeoutMs} ms`);
   }
 
   /** Redis did not answer (or start-up found it down): switch to the fallback, once. */
@@ -103,7 +166,7 @@ export class ResilientCounter implements RateLimitCounter {
   recheck(): void {
     if (!this.lost || this.probing || this.closed) return;
     this.probing = true;
-    this.shared.probe().then(
+    this.ping().then(
       () => {
         this.probing = false;
         this.markReachable();
@@ -116,6 +179,7 @@ export class ResilientCounter implements RateLimitCounter {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.watchdog);
     this.stopProbing();
     await this.fallback?.close();
     this.onClose();
