@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
+import { dropRedisPrefix } from './helpers/shared-redis.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 const limiterStores = [{ name: 'memory', redisUrl: undefined as string | undefined }, ...(REDIS_URL ? [{ name: 'redis', redisUrl: REDIS_URL }] : [])];
@@ -18,16 +18,6 @@ function wrongKey(): string {
   return `sk_${randomBytes(24).toString('base64url')}`;
 }
 
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 for (const limiter of limiterStores) {
   describe(`failed-authentication throttling, ${limiter.name} counter [${BACKEND}]`, () => {

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { attribute } from '../src/adapters/metadata/change-recorder.ts';
@@ -18,6 +17,7 @@ import { createKey, createUser, otherOrganization, upgradeToTeam } from './helpe
 import { startRedis, type PrivateRedis } from './helpers/redis-server.ts';
 import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
 import { BACKEND, createTestApp, freshStore, uniqueName, type TestApp } from './helpers/test-app.ts';
+import { dropRedisPrefix } from './helpers/shared-redis.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 /** Long enough that only an invalidation (never the TTL) can explain a change showing up. */
@@ -267,16 +267,6 @@ async function logged(server: ServerProcess, line: RegExp, timeoutMs = 2000): Pr
   }
 }
 
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 describe(`cross-process invalidation over Redis [${BACKEND}]`, { skip: REDIS_URL ? false : 'TESSERA_TEST_REDIS_URL is not set' }, () => {
   let pair: Pair;

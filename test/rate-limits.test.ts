@@ -3,24 +3,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { createKey, createUser, getOrganization, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, freshStore, type TestApp } from './helpers/test-app.ts';
+import { dropRedisPrefix } from './helpers/shared-redis.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 const limiterStores = [{ name: 'memory', redisUrl: undefined as string | undefined }, ...(REDIS_URL ? [{ name: 'redis', redisUrl: REDIS_URL }] : [])];
 
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 for (const limiter of limiterStores) {
   describe(`rate limits, ${limiter.name} counter [${BACKEND}]`, () => {

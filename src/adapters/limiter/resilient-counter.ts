@@ -66,34 +66,34 @@ export class ResilientCounter implements RateLimitCounter {
   }
 
   hit(key: string): WindowHit | Promise<WindowHit> {
-    if (this.lost) return this.local().hit(key);
-    return this.watched(this.shared.hit(key)).then(
-      (hit) => (hit === ABANDONED ? this.local().hit(key) : hit),
-      (err: unknown) => {
-        this.markLost(err);
-        return this.local().hit(key);
-      },
+    return this.viaRedis(
+      () => this.shared.hit(key),
+      () => this.local().hit(key),
     );
   }
 
   hitNested(inner: Budget, outer: Budget): NestedHit | Promise<NestedHit> {
-    if (this.lost) return this.local().hitNested(inner, outer);
-    return this.watched(this.shared.hitNested(inner, outer)).then(
-      (hit) => (hit === ABANDONED ? this.local().hitNested(inner, outer) : hit),
-      (err: unknown) => {
-        this.markLost(err);
-        return this.local().hitNested(inner, outer);
-      },
+    return this.viaRedis(
+      () => this.shared.hitNested(inner, outer),
+      () => this.local().hitNested(inner, outer),
     );
   }
 
   peek(key: string): WindowHit | Promise<WindowHit> {
-    if (this.lost) return this.local().peek(key);
-    return this.watched(this.shared.peek(key)).then(
-      (hit) => (hit === ABANDONED ? this.local().peek(key) : hit),
+    return this.viaRedis(
+      () => this.shared.peek(key),
+      () => this.local().peek(key),
+    );
+  }
+
+  /** Redis while it answers; the fallback (or the fail-closed refusal) once it fails or stalls. */
+  private viaRedis<T>(remote: () => Promise<T>, local: () => T): T | Promise<T> {
+    if (this.lost) return local();
+    return this.watched(remote()).then(
+      (value) => (value === ABANDONED ? local() : value),
       (err: unknown) => {
         this.markLost(err);
-        return this.local().peek(key);
+        return local();
       },
     );
   }
