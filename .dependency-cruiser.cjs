@@ -4,13 +4,18 @@
 //   src/engine    → may use engine, lib            (no api/adapters, no framework/driver packages)
 //   src/adapters  → may use engine, lib            (never api)
 //   src/lib       → may use lib only
-//   src/app.ts, src/server.ts, src/compose.ts, src/config.ts, src/cli/** are composition roots:
-//   they may import anything, and nothing inside the layers may import them.
+//   src/app.ts, src/server.ts, src/runtime.ts, src/worker.ts, src/compose.ts, src/config.ts, src/cli/**
+//   are composition roots: they may import anything, and nothing inside the layers may import them.
+//   The processes without HTTP (src/runtime.ts, src/worker.ts, src/cli/**) never load Fastify or src/api:
+//   the CLI's `serve` imports src/server.ts dynamically, when it runs.
 //
 // Every rule is an error, so a violation makes the command exit non-zero.
 
 /** Composition roots: allowed to import anything, importable by nothing in a layer. */
-const COMPOSITION_ROOTS = ['^src/(app|server|worker|compose|config)\\.ts$', '^src/cli/'];
+const COMPOSITION_ROOTS = ['^src/(app|server|runtime|worker|compose|config)\\.ts$', '^src/cli/'];
+
+/** HTTP: Fastify, the API layer, and the roots that wire them (src/app.ts, src/server.ts). */
+const HTTP_PATHS = ['^src/api/', '^src/(app|server)\\.ts$', '(^|/)node_modules/(fastify|@fastify/[^/]+)/', '^(fastify|@fastify/[^/]+)(/|$)'];
 
 /** Packages that only adapters (drivers, queues) and the API (Fastify) may touch. */
 const INFRA_PACKAGES = ['fastify', '@fastify/[^/]+', 'kysely', 'pg', 'better-sqlite3', 'ioredis', 'bullmq'].join('|');
@@ -73,6 +78,24 @@ module.exports = {
         'src/app.ts, src/server.ts or src/cli/**: configuration is passed in as values.',
       from: { path: '^src/(api|engine|adapters|lib)/' },
       to: { path: COMPOSITION_ROOTS },
+    },
+    {
+      name: 'no-http-in-runtime-or-worker',
+      severity: 'error',
+      comment:
+        'src/runtime.ts and src/worker.ts must not reach Fastify, src/api, src/app.ts or src/server.ts by any path: ' +
+        'a worker runs without HTTP. Put what both need in the engine or the runtime.',
+      from: { path: '^src/(runtime|worker)\\.ts$' },
+      to: { path: HTTP_PATHS, reachable: true },
+    },
+    {
+      name: 'cli-loads-http-only-for-serve',
+      severity: 'error',
+      comment:
+        'src/cli/** must not import Fastify, src/api, src/app.ts or src/server.ts statically: every command but ' +
+        "`serve` runs without HTTP. `serve` imports src/server.ts dynamically (await import('../server.ts')).",
+      from: { path: '^src/cli/' },
+      to: { path: HTTP_PATHS, dynamic: false },
     },
     {
       name: 'no-circular',

@@ -1,5 +1,5 @@
-// Builds the Fastify app without listening: server.ts, the CLI, tests and benchmarks all call this.
-import Fastify, { type FastifyInstance } from 'fastify';
+// Builds the Fastify app over a runtime, without listening: server.ts, tests and benchmarks call this.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './api/decorations.ts';
 import { installErrorHandlers } from './api/errors/error-handler.ts';
@@ -16,13 +16,11 @@ import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
-import { openInvalidationBus, openMetadataStore, openRateLimitCounter } from './compose.ts';
-import { systemClock, type Clock } from './engine/ports/clock.ts';
-import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
+import type { Clock } from './engine/ports/clock.ts';
 import type { TesseraConfig } from './config.ts';
-import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
+import type { BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
-import { createServices } from './engine/services.ts';
+import { createLogger, openRuntime, type Runtime } from './runtime.ts';
 import { ServiceUnavailableError } from './engine/errors.ts';
 import { newRequestId } from './lib/ids.ts';
 
@@ -43,13 +41,34 @@ export interface BuildOptions {
   clock?: Clock;
 }
 
+/** Opens an API runtime from config and serves it; closing the app closes the runtime. */
 export async function buildApp(config: TesseraConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const runtime = await openRuntime(config, {
+    role: 'api',
+    logger: createLogger(config, options.logStream),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  try {
+    return await addHttp(runtime, options, true);
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
+/**
+ * Adds Fastify over a runtime the caller opened; it opens nothing itself, and closing the app
+ * leaves the runtime open (the caller closes it).
+ */
+export function buildHttpApp(runtime: Runtime, options: Pick<BuildOptions, 'extend'> = {}): Promise<FastifyInstance> {
+  return addHttp(runtime, options, false);
+}
+
+async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, ownsRuntime: boolean): Promise<FastifyInstance> {
+  const { config, services } = runtime;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization'],
-      ...(options.logStream ? { stream: options.logStream } : {}),
-    },
+    // Typed as Fastify's logger interface so the app keeps the default FastifyInstance type.
+    loggerInstance: runtime.log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     // A request whose headers or body do not arrive in time is answered 408 and closed, so a slow
     // or stalled client cannot hold a connection. Node checks these timeouts only every
@@ -80,46 +99,10 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const clock = options.clock ?? systemClock;
-  const store = await openMetadataStore(config, {
-    onConnectionLost: (error) => app.log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
-  });
-  let counter: RateLimitCounter | undefined;
-  try {
-    if (config.migrateOnStart) await store.migrate();
-    const bootstrap = await bootstrapIfEmpty(
-      store,
-      { organizationName: config.bootstrapOrganizationName, adminEmail: config.bootstrapAdminEmail, apiKey: config.bootstrapApiKey },
-      clock,
-    );
-    app.decorate('bootstrap', bootstrap);
-    counter = await openRateLimitCounter(config, app.log);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  // Without a TTL there is no cache to invalidate.
-  const invalidationBus = config.cacheTtlMs > 0 ? openInvalidationBus(config, app.log.child({ component: 'cache-invalidation' })) : null;
-  const services = createServices({
-    store,
-    invalidationBus,
-    clock,
-    rateLimitCounter: counter,
-    rateLimiting: config.rateLimiting,
-    authFailureLimit: config.authFailureLimit,
-    usageAccounting: config.usageAccounting,
-    cacheTtlMs: config.cacheTtlMs,
-    onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),
-  });
-  services.requestUsage?.start();
-  // Pending usage counts are written before the store closes: a clean shutdown loses nothing.
-  app.addHook('onClose', async () => {
-    await services.requestUsage?.close();
-    await invalidationBus?.close();
-    await counter?.close();
-    await store.close();
-  });
-  app.decorate('metadataStore', store);
+  // Closing the app closes what buildApp opened for it: usage counts are written before the store closes.
+  if (ownsRuntime) app.addHook('onClose', () => runtime.close());
+  app.decorate('bootstrap', runtime.bootstrap);
+  app.decorate('metadataStore', runtime.store);
   app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
   app.decorateRequest('principal', null);

@@ -196,6 +196,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
   return validateConfig(raw as Partial<TesseraConfig>);
 }
 
+/** Loads config from the environment, printing a clear message (exit 2) when it is invalid: server, worker and CLI start with it. */
+export function configOrExit(): TesseraConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
 /** Names of the environment variables, for docs and error messages. */
 export const ENVIRONMENT_VARIABLES = Object.keys(ENV_KEYS);
 

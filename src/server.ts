@@ -1,7 +1,7 @@
 // Process main: `npm start` / `tessera serve`. Builds the app, listens, and shuts down cleanly.
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, type TesseraConfig } from './config.ts';
+import { configOrExit, type TesseraConfig } from './config.ts';
 
 export interface ServeOptions {
   /** Print one JSON line once listening ({url, bootstrap}) instead of the human-readable key notice. */
@@ -32,19 +32,6 @@ export async function serve(config: TesseraConfig, options: ServeOptions = {}): 
     const b = app.bootstrap;
     const bootstrap = b && { organization_id: b.organizationId, admin_email: b.adminEmail, api_key: b.generatedApiKey };
     process.stdout.write(`${JSON.stringify({ url, bootstrap })}\n`);
-  }
-}
-
-/** Loads config from the environment, printing a clear message (exit 2) when it is invalid. */
-export function configOrExit(): TesseraConfig {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
   }
 }
 

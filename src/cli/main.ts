@@ -1,7 +1,9 @@
-// The `tessera` command: serve, migrate, and account provisioning for operators and scripts.
+// The `tessera` command: serve, worker, migrate, and account provisioning for operators and scripts.
+// Only `serve` loads Fastify (imported when it runs): the other commands work on a runtime without HTTP.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { openMetadataStore } from '../compose.ts';
-import { configOrExit, serve } from '../server.ts';
+import { configOrExit } from '../config.ts';
+import { openRuntime } from '../runtime.ts';
+import { runWorker } from '../worker.ts';
 import { issueApiKey } from '../engine/accounts/api-key-service.ts';
 import { provisionOrganization } from '../engine/accounts/provision-organization.ts';
 import { ACCOUNT_TIERS, PERMISSIONS, type Permission } from '../engine/accounts/types.ts';
@@ -15,7 +17,16 @@ program
   .command('serve')
   .description('run the HTTP server (same as npm start)')
   .option('--json', 'print {url, bootstrap} as one JSON line once listening (bootstrap holds a generated admin key on first start)')
-  .action(async (opts: { json?: boolean }) => serve(configOrExit(), { json: opts.json ?? false }));
+  .action(async (opts: { json?: boolean }) => {
+    const { serve } = await import('../server.ts');
+    await serve(configOrExit(), { json: opts.json ?? false });
+  });
+
+program
+  .command('worker')
+  .description('run a worker: no HTTP; reports the health of the store and Redis, then waits (there are no jobs yet) until SIGTERM')
+  .option('--json', 'print the health as one JSON line once started')
+  .action(async (opts: { json?: boolean }) => runWorker(configOrExit(), { json: opts.json ?? false }));
 
 program
   .command('migrate')
@@ -90,13 +101,11 @@ keys
 class CliError extends Error {}
 
 async function withStore(fn: (store: MetadataStore) => Promise<void>, migrateFirst = true): Promise<void> {
-  const config = configOrExit();
-  const store = await openMetadataStore(config);
+  const runtime = await openRuntime(configOrExit(), { role: 'cli', migrate: migrateFirst });
   try {
-    if (migrateFirst) await store.migrate();
-    await fn(store);
+    await fn(runtime.store);
   } finally {
-    await store.close();
+    await runtime.close();
   }
 }
 

@@ -1,0 +1,108 @@
+// The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
+// The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { openInvalidationBus, openMetadataStore, openRateLimitCounter } from './compose.ts';
+import type { TesseraConfig } from './config.ts';
+import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
+import { systemClock, type Clock } from './engine/ports/clock.ts';
+import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
+import type { MetadataStore } from './engine/ports/metadata-store.ts';
+import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
+import { createServices, type Services } from './engine/services.ts';
+
+/**
+ * - api: serves requests. Bootstraps an empty store: its first start prints the generated admin key.
+ * - worker: runs jobs. Never bootstraps: a key generated there would only reach a log, and a worker
+ *   started before the first API process must not decide the first organization.
+ * - cli: one command, then exit. No rate-limit counter and no invalidation bus (no requests to limit,
+ *   nothing cached to keep coherent), no bootstrap (`tessera orgs create` provisions explicitly).
+ */
+export type RuntimeRole = 'api' | 'worker' | 'cli';
+
+export interface RuntimeOptions {
+  role: RuntimeRole;
+  /** Default: a pino logger from config.logLevel on stdout (stderr for the CLI, whose stdout is its output). */
+  logger?: Logger;
+  /** Time for billing periods and grants (default: the system clock); tests move it across months. */
+  clock?: Clock;
+  /** Apply pending migrations first (default: config.migrateOnStart). */
+  migrate?: boolean;
+}
+
+export interface Runtime {
+  config: TesseraConfig;
+  role: RuntimeRole;
+  store: MetadataStore;
+  services: Services;
+  /** What the first start created, or null when the store was already initialised (or the role does not bootstrap). */
+  bootstrap: BootstrapResult | null;
+  log: Logger;
+  /** Releases everything, in order; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The process logger; the authorization header never reaches a log line. */
+export function createLogger(config: TesseraConfig, destination?: DestinationStream | NodeJS.WritableStream): Logger {
+  const options = { level: config.logLevel, redact: ['req.headers.authorization'] };
+  return destination ? pino(options, destination as DestinationStream) : pino(options);
+}
+
+export async function openRuntime(config: TesseraConfig, options: RuntimeOptions): Promise<Runtime> {
+  const { role } = options;
+  const log = options.logger ?? createLogger(config, role === 'cli' ? pino.destination(2) : undefined);
+  const clock = options.clock ?? systemClock;
+  const store = await openMetadataStore(config, {
+    onConnectionLost: (error) => log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
+  });
+  let counter: RateLimitCounter | undefined;
+  let bootstrap: BootstrapResult | null = null;
+  try {
+    if (options.migrate ?? config.migrateOnStart) await store.migrate();
+    if (role === 'api') {
+      bootstrap = await bootstrapIfEmpty(
+        store,
+        { organizationName: config.bootstrapOrganizationName, adminEmail: config.bootstrapAdminEmail, apiKey: config.bootstrapApiKey },
+        clock,
+      );
+    }
+    if (role !== 'cli') counter = await openRateLimitCounter(config, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  // Without a TTL there is no cache to invalidate.
+  const invalidationBus: InvalidationBus | null =
+    role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
+  const services = createServices({
+    store,
+    invalidationBus,
+    clock,
+    rateLimitCounter: counter,
+    rateLimiting: config.rateLimiting,
+    authFailureLimit: config.authFailureLimit,
+    usageAccounting: config.usageAccounting,
+    cacheTtlMs: config.cacheTtlMs,
+    onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
+  });
+  services.requestUsage?.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    role,
+    store,
+    services,
+    bootstrap,
+    log,
+    close() {
+      // Pending usage counts are written before the store closes: a clean shutdown loses nothing.
+      closing ??= (async () => {
+        await services.requestUsage?.close();
+        await invalidationBus?.close();
+        await counter?.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
