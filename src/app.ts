@@ -14,9 +14,10 @@ import usageRoutes from './api/routes/v1/usage/index.ts';
 import healthRoutes from './api/routes/v1/health/index.ts';
 import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
+import secretRoutes from './api/routes/v1/secrets/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
-import { openInvalidationBus, openMetadataStore, openRateLimitCounter } from './compose.ts';
+import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher } from './compose.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import type { TesseraConfig } from './config.ts';
@@ -109,6 +110,8 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     authFailureLimit: config.authFailureLimit,
     usageAccounting: config.usageAccounting,
     cacheTtlMs: config.cacheTtlMs,
+    secretCipher: openSecretCipher(config, app.log),
+    onSecretsKeyMismatch: (mismatch) => app.log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => app.log.error({ err }, 'writing request usage failed; will retry'),
   });
   services.requestUsage?.start();
@@ -142,6 +145,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
   await app.register(apiKeyRoutes, { prefix: '/v1/organizations/users/:user_email/api-keys' });
   await app.register(usageRoutes, { prefix: '/v1/organizations' });
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
+  await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   if (options.extend) await options.extend(app);
 
   await app.ready();
