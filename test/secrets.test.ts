@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { loadOrCreateKeyFile } from '../src/adapters/secrets/secrets-key.ts';
 import { openMetadataStore } from '../src/compose.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
 import { keyFor, otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
@@ -234,6 +235,20 @@ describe(`organization secrets key [${BACKEND}]`, () => {
       assert.deepEqual(fs.readdirSync(dir), ['secrets.key'], 'no temporary file is left behind');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('TESSERA_SECRETS_KEY setting', () => {
+  test('accepts 32 bytes as hex or base64; refuses anything else by name without echoing it', () => {
+    for (const good of [randomBytes(32).toString('hex'), randomBytes(32).toString('base64'), randomBytes(32).toString('base64url')]) {
+      assert.equal(loadConfig({ TESSERA_SECRETS_KEY: good }).secretsKey, good);
+    }
+    for (const bad of [randomBytes(31).toString('hex'), randomBytes(16).toString('base64'), `${randomBytes(32).toString('hex')} `, 'hunter2-not-a-key']) {
+      assert.throws(
+        () => loadConfig({ TESSERA_SECRETS_KEY: bad }),
+        (err: Error) => err instanceof ConfigError && err.message.includes('TESSERA_SECRETS_KEY') && !err.message.includes(bad.trim()) && err.message.includes('(value hidden)'),
+      );
     }
   });
 });
