@@ -14,6 +14,7 @@ import usageRoutes from './api/routes/v1/usage/index.ts';
 import healthRoutes from './api/routes/v1/health/index.ts';
 import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
+import secretRoutes from './api/routes/v1/secrets/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import type { Clock } from './engine/ports/clock.ts';
@@ -125,6 +126,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(apiKeyRoutes, { prefix: '/v1/organizations/users/:user_email/api-keys' });
   await app.register(usageRoutes, { prefix: '/v1/organizations' });
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
+  await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

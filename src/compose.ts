@@ -1,4 +1,5 @@
 // The composition root: picks adapters from config. Nothing else branches on the backend.
+import path from 'node:path';
 import { MetadataStoreUnreachableError } from './adapters/metadata/connect.ts';
 import { KyselyMetadataStore } from './adapters/metadata/kysely-metadata-store.ts';
 import type { TesseraConfig } from './config.ts';
@@ -8,6 +9,9 @@ import { createRateLimitCounter, RedisUnavailableAtStartError } from './adapters
 import type { StatusLog } from './adapters/limiter/resilient-counter.ts';
 import { RedisInvalidationBus, type BusLog } from './adapters/cache-invalidation/redis-invalidation-bus.ts';
 import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
+import { AesGcmSecretCipher } from './adapters/secrets/aes-gcm-secret-cipher.ts';
+import { decodeSecretsKey, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters/secrets/secrets-key.ts';
+import type { SecretCipher } from './engine/ports/secret-cipher.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -69,4 +73,34 @@ export function openInvalidationBus(config: TesseraConfig, log: BusLog): Invalid
   if (!config.redisUrl) return null;
   const redis = { url: config.redisUrl, connectTimeoutMs: config.redisConnectTimeoutMs, commandTimeoutMs: config.redisCommandTimeoutMs };
   return new RedisInvalidationBus({ redis, channel: `${config.redisKeyPrefix}cache-invalidation`, log });
+}
+
+/**
+ * The cipher of organization secrets: TESSERA_SECRETS_KEY, or a key generated into the data
+ * directory on first use. With PostgreSQL and no key a warning says so (at that first use): processes on other hosts
+ * would each generate their own key and fail to decrypt each other's secrets (secrets_key_mismatch).
+ * A warning, not a refusal: a single process, or processes sharing the data directory, work, and
+ * refusing would stop every PostgreSQL deployment that does not use secrets from upgrading.
+ */
+export function openSecretCipher(config: TesseraConfig, log: { warn: (message: string) => void }): SecretCipher {
+  if (config.secretsKey) {
+    const key = decodeSecretsKey(config.secretsKey);
+    if (!key) throw new Error('TESSERA_SECRETS_KEY is not a 32-byte key (64 hex digits or base64)');
+    return new AesGcmSecretCipher(async () => key, 'TESSERA_SECRETS_KEY');
+  }
+  const file = path.join(config.dataDir, KEY_FILE_NAME);
+  // Said when the key file is first used, not at every start: processes that never touch a secret
+  // (the CLI, deployments without secrets) have nothing to warn about.
+  let warned = !config.databaseUrl;
+  const loadKey = () => {
+    if (!warned) {
+      warned = true;
+      log.warn(
+        `TESSERA_SECRETS_KEY is not set: organization secrets are encrypted with the key in ${file}; ` +
+          'every process sharing this PostgreSQL database must use the same key: set TESSERA_SECRETS_KEY (or share TESSERA_DATA_DIR)',
+      );
+    }
+    return loadOrCreateKeyFile(config.dataDir);
+  };
+  return new AesGcmSecretCipher(loadKey, `the key file ${file} (TESSERA_SECRETS_KEY unset; TESSERA_DATA_DIR)`);
 }

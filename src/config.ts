@@ -75,6 +75,12 @@ export const ConfigSchema = Type.Object({
   headersTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
   /** How long an idle kept-alive connection stays open (keep it above a load balancer's idle timeout). */
   keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000 }),
+  /**
+   * The 32-byte AES-256-GCM key that encrypts organization secrets at rest (64 hex digits or
+   * base64). Absent: a key generated once into <dataDir>/secrets.key. Every process sharing a
+   * PostgreSQL database must use the same key.
+   */
+  secretsKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -121,7 +127,14 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
       const key = e.path.slice(1);
       const name = ENV_NAME_OF[key] ? `${ENV_NAME_OF[key]} (${key})` : key || '(root)';
       const got = SECRET_KEYS.has(key as keyof TesseraConfig) ? '(value hidden)' : `(got ${JSON.stringify(e.value)})`;
-      const message = key === 'logLevel' ? `Expected one of ${LOG_LEVELS.join(', ')}` : key === 'redisFailureMode' ? 'Expected open or closed' : e.message;
+      const message =
+        key === 'logLevel'
+          ? `Expected one of ${LOG_LEVELS.join(', ')}`
+          : key === 'redisFailureMode'
+            ? 'Expected open or closed'
+            : key === 'secretsKey'
+              ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
+              : e.message;
       return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
@@ -158,10 +171,11 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   TESSERA_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
   TESSERA_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  TESSERA_SECRETS_KEY: 'secretsKey',
 };
 
 /** Values never echoed in an error message. */
-const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl']);
+const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl', 'secretsKey']);
 const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'port',
   'bodyLimit',

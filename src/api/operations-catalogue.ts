@@ -47,6 +47,11 @@ export const OPERATIONS: Record<string, OperationPolicy> = {
   disable_auto_billing_v1_organizations_billing_disable_auto_billing_post: metadata('admin'),
   get_spending_caps_v1_organizations_billing_spending_caps_get: metadata('read'),
   update_spending_caps_v1_organizations_billing_spending_caps_post: metadata('admin'),
+  // Secrets vault: names are listed with `read`; values go in with `admin` and never come out.
+  create_secret_v1_organizations_secrets_post: metadata('admin'),
+  list_secrets_v1_organizations_secrets_get: metadata('read'),
+  update_secret_v1_organizations_secrets__secret_name__put: metadata('admin'),
+  delete_secret_v1_organizations_secrets__secret_name__delete: metadata('admin'),
 };
 
 /**

@@ -96,3 +96,14 @@ export class ServiceUnavailableError extends TesseraError {
     super(503, 'ServiceUnavailableError', message, { ...details, retry_after: retryAfterSeconds }, code);
   }
 }
+
+/**
+ * A stored secret does not open with the configured key (TESSERA_SECRETS_KEY changed, or another
+ * process's key file): an operator's problem, not the client's, so a 500 with a code to search for.
+ * The log says which setting to check; the value and the key never appear anywhere.
+ */
+export class SecretsKeyMismatchError extends TesseraError {
+  constructor(secretName: string) {
+    super(500, 'InternalServerError', 'A stored secret could not be decrypted with the configured secrets key', { secret_name: secretName }, 'secrets_key_mismatch');
+  }
+}

@@ -15,6 +15,8 @@ import { RequestUsageRecorder } from './usage/request-usage-recorder.ts';
 import { AccountReadCache } from './cache/account-read-cache.ts';
 import { keepCacheCoherent } from './cache/cache-coherence.ts';
 import type { InvalidationBus } from './ports/invalidation-bus.ts';
+import type { SecretCipher } from './ports/secret-cipher.ts';
+import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -23,6 +25,7 @@ export interface Services {
   apiKeys: ApiKeyService;
   credits: CreditService;
   usage: UsageService;
+  secrets: SecretService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -53,6 +56,9 @@ export interface ServiceDependencies {
   cacheTtlMs: number;
   /** Carries committed changes to and from the other API processes (Redis); absent: this process only. */
   invalidationBus?: InvalidationBus | null | undefined;
+  secretCipher: SecretCipher;
+  /** A stored secret did not decrypt: for the log, naming the key source to check. */
+  onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -68,6 +74,7 @@ export function createServices(deps: ServiceDependencies): Services {
     apiKeys: new ApiKeyService(store, clock),
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
+    secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

@@ -45,6 +45,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   credit_ledger: { organizationColumn: 'organization_internal_id' },
   request_usage: 'not cached',
   tessera_markers: 'not cached',
+  // Read on every use, never through the account read cache.
+  organization_secrets: 'not cached',
 };
 
 export type Attribution =

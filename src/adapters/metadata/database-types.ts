@@ -92,6 +92,14 @@ export interface ApiKeysTable {
   revoked_by: string | null;
 }
 
+export interface OrganizationSecretsTable {
+  organization_internal_id: string;
+  secret_name: string;
+  sealed_value: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   tessera_markers: MarkersTable;
   organizations: OrganizationsTable;
@@ -99,6 +107,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   credit_ledger: CreditLedgerTable;
   request_usage: RequestUsageTable;
+  organization_secrets: OrganizationSecretsTable;
 }
 
 export type { Generated };

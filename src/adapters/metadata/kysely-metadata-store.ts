@@ -14,6 +14,7 @@ import { KyselyMarkerRepository } from './marker-repository.ts';
 import { columnTypes, type Backend } from './migrations/column-types.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { KyselyOrganizationRepository } from './organization-repository.ts';
+import { KyselySecretRepository } from './secret-repository.ts';
 import { KyselyUserRepository } from './user-repository.ts';
 
 /**
@@ -45,6 +46,7 @@ function repositoriesFor(db: Kysely<Database>): AccountRepositories {
     organizations: new KyselyOrganizationRepository(db),
     users: new KyselyUserRepository(db),
     apiKeys: new KyselyApiKeyRepository(db),
+    secrets: new KyselySecretRepository(db),
   };
 }
 
@@ -55,6 +57,7 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly organizations;
   readonly users;
   readonly apiKeys;
+  readonly secrets;
   private readonly listeners = new Set<ChangeListener>();
 
   private constructor(
@@ -79,6 +82,7 @@ export class KyselyMetadataStore implements MetadataStore {
     this.organizations = repos.organizations;
     this.users = repos.users;
     this.apiKeys = repos.apiKeys;
+    this.secrets = repos.secrets;
   }
 
   static async open(options: ConnectOptions): Promise<KyselyMetadataStore> {

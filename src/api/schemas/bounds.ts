@@ -11,6 +11,9 @@ export const MAX_JSON_DEPTH = 32;
 /** …and take this many bytes as compact JSON. */
 export const MAX_JSON_BYTES = 64 * 1024;
 
+/** Longest secret value, in characters: room for certificates and service-account JSON, not for files. */
+export const MAX_SECRET_VALUE_LENGTH = 65_536;
+
 /** A free-form object in a request body, bounded in depth and size (422 beyond either). */
 export const BoundedFreeObject = (options: SchemaOptions = {}) =>
   Type.Object({}, { additionalProperties: true, [MAX_DEPTH_KEYWORD]: MAX_JSON_DEPTH, [MAX_BYTES_KEYWORD]: MAX_JSON_BYTES, ...options });

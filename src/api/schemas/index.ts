@@ -5,6 +5,7 @@ import { BILLING_SCHEMAS } from './billing.ts';
 import { ERROR_SCHEMAS } from './errors.ts';
 import { HEALTH_SCHEMAS } from './health.ts';
 import { ORGANIZATION_SCHEMAS } from './organizations.ts';
+import { SECRET_SCHEMAS } from './secrets.ts';
 import { USER_SCHEMAS } from './users.ts';
 
-export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS, ...BILLING_SCHEMAS];
+export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS, ...BILLING_SCHEMAS, ...SECRET_SCHEMAS];

@@ -2,6 +2,7 @@
 // the engine never sees SQL or a driver.
 import type { AccountTier, ApiKey, Organization, User, UserRole, UserStatus } from '../accounts/types.ts';
 import type { ChangeListener } from './data-changes.ts';
+import type { SecretRepository } from './secret-repository.ts';
 
 export type OrganizationPatch = Partial<
   Pick<Organization, 'organizationName' | 'logoUrl' | 'billingEmail' | 'notificationsEmail' | 'metadata' | 'rateLimits' | 'autoBillingEnabled' | 'spendingCaps'>
@@ -138,6 +139,7 @@ export interface AccountRepositories {
   organizations: OrganizationRepository;
   users: UserRepository;
   apiKeys: ApiKeyRepository;
+  secrets: SecretRepository;
 }
 
 export interface MetadataStore extends AccountRepositories {
