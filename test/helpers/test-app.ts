@@ -31,9 +31,12 @@ export function uniqueName(prefix = 't'): string {
 export async function freshStore(): Promise<{ settings: Partial<TesseraConfig>; drop: () => Promise<void> }> {
   if (BACKEND === 'postgres') {
     const schema = uniqueName('tessera_test');
+    // The data directory still holds files next to the database (the generated secrets key).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
     return {
-      settings: { databaseUrl: DATABASE_URL, databaseSchema: schema },
+      settings: { databaseUrl: DATABASE_URL, databaseSchema: schema, dataDir: dir },
       drop: async () => {
+        fs.rmSync(dir, { recursive: true, force: true });
         const client = new pg.Client({ connectionString: DATABASE_URL });
         await client.connect();
         try {
