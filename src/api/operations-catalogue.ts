@@ -13,32 +13,51 @@ export interface OperationPolicy {
    * CreditService with the amounts of docs/limits-and-credits.md.
    */
   credits: number;
+  /**
+   * What a scoped API key must have a scope for (default: the caller's organization). `param` names
+   * the path parameter holding the addressed id; without one the operation addresses the whole
+   * collection (id '*': lists and creates need a wildcard scope).
+   */
+  resource?: ResourceDeclaration;
+  /** Scoped keys may call it whatever their scopes: clients read their own organization to check a key. */
+  openToScopedKeys?: boolean;
 }
 
+export type ResourceDeclaration = { type: 'organization' } | { type: 'user' | 'api_key'; param?: string };
+
 /** Configuration and administration: zero-credit (the seed's `metadata` category). */
-const metadata = (permission: Permission): OperationPolicy => ({ category: 'metadata', permission, credits: 0 });
+const metadata = (permission: Permission, resource?: ResourceDeclaration): OperationPolicy => ({
+  category: 'metadata',
+  permission,
+  credits: 0,
+  ...(resource ? { resource } : {}),
+});
+const users = { type: 'user' } as const;
+const user = { type: 'user', param: 'user_email' } as const;
+const apiKeys = { type: 'api_key' } as const;
+const apiKey = { type: 'api_key', param: 'key_id' } as const;
 
 export const OPERATIONS: Record<string, OperationPolicy> = {
   // Organization
-  get_organization_v1_organizations_get: metadata('read'),
+  get_organization_v1_organizations_get: { ...metadata('read'), openToScopedKeys: true },
   update_organization_v1_organizations_patch: metadata('admin'),
   add_credits_v1_organizations_credits_post: metadata('admin'),
   // Users
-  create_user_v1_organizations_users_post: metadata('admin'),
-  list_users_v1_organizations_users_get: metadata('read'),
-  get_user_v1_organizations_users__user_email__get: metadata('read'),
-  update_user_v1_organizations_users__user_email__patch: metadata('admin'),
-  delete_user_v1_organizations_users__user_email__delete: metadata('admin'),
+  create_user_v1_organizations_users_post: metadata('admin', users),
+  list_users_v1_organizations_users_get: metadata('read', users),
+  get_user_v1_organizations_users__user_email__get: metadata('read', user),
+  update_user_v1_organizations_users__user_email__patch: metadata('admin', user),
+  delete_user_v1_organizations_users__user_email__delete: metadata('admin', user),
   // API keys: your own need `write`; another user's need `admin` (checked by the service).
-  create_api_key_v1_organizations_users__user_email__api_keys_post: metadata('write'),
-  list_api_keys_v1_organizations_users__user_email__api_keys_get: metadata('read'),
-  update_api_key_v1_organizations_users__user_email__api_keys__key_name__patch: metadata('write'),
-  delete_api_key_v1_organizations_users__user_email__api_keys__key_name__delete: metadata('write'),
-  rotate_api_key_v1_organizations_users__user_email__api_keys__key_name__rotate_post: metadata('write'),
+  create_api_key_v1_organizations_users__user_email__api_keys_post: metadata('write', apiKeys),
+  list_api_keys_v1_organizations_users__user_email__api_keys_get: metadata('read', apiKeys),
+  update_api_key_v1_organizations_users__user_email__api_keys__key_name__patch: metadata('write', apiKeys),
+  delete_api_key_v1_organizations_users__user_email__api_keys__key_name__delete: metadata('write', apiKeys),
+  rotate_api_key_v1_organizations_users__user_email__api_keys__key_name__rotate_post: metadata('write', apiKeys),
   // Usage: your own key's with `read`, another user's key with `admin` (checked by the service).
   get_org_usage_v1_organizations_usage_get: metadata('read'),
-  get_api_key_usage_v1_organizations_api_keys__key_id__usage_get: metadata('read'),
-  get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get: metadata('read'),
+  get_api_key_usage_v1_organizations_api_keys__key_id__usage_get: metadata('read', apiKey),
+  get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get: metadata('read', apiKey),
   // Billing
   get_credit_balance_v1_organizations_billing_balance_get: metadata('read'),
   get_current_usage_v1_organizations_billing_usage_current_get: metadata('read'),

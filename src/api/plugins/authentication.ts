@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { Services } from '../../engine/services.ts';
 import { satisfies } from '../../engine/accounts/permissions.ts';
+import { assertScopesAllow, type AddressedResource } from '../../engine/accounts/scopes.ts';
 import type { Principal } from '../../engine/accounts/types.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
@@ -133,6 +134,8 @@ function authorize(services: Services, request: FastifyRequest, reply: FastifyRe
       granted: principal.permission,
     });
   }
+  // Global keys (no scopes, the common case) skip this: one length check on the hot path.
+  if (principal.apiKey.scopes.length > 0 && !policy.openToScopedKeys) assertScopesAllow(principal.apiKey.scopes, addressedResource(policy, request, principal));
   if (!services.rateLimits) return;
   return thenMaybe(services.rateLimits.check(principal, policy.category), (decision) => {
     setRateLimitHeaders(reply, decision);
@@ -142,6 +145,16 @@ function authorize(services: Services, request: FastifyRequest, reply: FastifyRe
       throw new TooManyRequestsError(decision.category, decision.limit, retryAfter);
     }
   });
+}
+
+/** The resource the catalogue says this request addresses, with its id from the path. */
+function addressedResource(policy: OperationPolicy, request: FastifyRequest, principal: Principal): AddressedResource {
+  const declared = policy.resource ?? { type: 'organization' };
+  if (declared.type === 'organization') return { type: 'organization', id: principal.organization.organizationId };
+  const value = declared.param ? (request.params as Record<string, string | undefined>)[declared.param] : undefined;
+  if (value === undefined) return { type: declared.type, id: '*' };
+  // Emails are stored and matched lower-case.
+  return { type: declared.type, id: declared.type === 'user' ? value.toLowerCase() : value };
 }
 
 /** Charges the operation's fixed cost after validation, before the handler: bad input spends nothing. */

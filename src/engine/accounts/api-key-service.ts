@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids.ts';
 import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
 import { highestPermission, roleCeiling, satisfies } from './permissions.ts';
+import { assertScopesGrantable } from './scopes.ts';
 import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
 import { assertWithinQuota } from './quotas.ts';
@@ -37,6 +38,7 @@ export class ApiKeyService {
     return this.store.transaction(async (repos) => {
       const owner = await this.ownerFor(repos, principal, email);
       assertGrantable(principal, input.permissions);
+      assertScopesGrantable(principal.apiKey.scopes, input.scopes);
       const now = this.clock.now();
       assertFuture(input.expiresAt, now);
       await repos.organizations.lock(orgId);
@@ -59,6 +61,7 @@ export class ApiKeyService {
         assertGrantable(principal, patch.permissions);
         assertWithinRole(owner, patch.permissions);
       }
+      if (patch.scopes !== undefined) assertScopesGrantable(principal.apiKey.scopes, patch.scopes);
       if (patch.expiresAt) assertFuture(patch.expiresAt, this.clock.now());
       if (patch.status !== undefined && patch.status !== key.status && key.status !== 'active') {
         throw new BadRequestError(`An API key that is ${key.status} cannot change status`, { status: key.status }, 'api_key_status_final');
@@ -132,6 +135,8 @@ export class ApiKeyService {
         granted: principal.permission,
       });
     }
+    // Nor a key that reaches further: a scoped key rotating a global one would receive global reach.
+    assertScopesGrantable(principal.apiKey.scopes, key.scopes);
     return { key, owner };
   }
 }
