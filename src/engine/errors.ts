@@ -4,6 +4,9 @@
 export type ErrorDetails = Record<string, unknown>;
 
 export class TesseraError extends Error {
+  /** Seconds a client should wait before retrying; the error handler sends it as Retry-After. */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly type: string,
@@ -76,7 +79,7 @@ export class TooManyRequestsError extends TesseraError {
   constructor(
     readonly category: string,
     readonly limit: number,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(429, 'TooManyRequestsError', `Rate limit of ${limit} ${category} requests per minute exceeded`, { category, limit, window: '1m', retry_after: retryAfterSeconds });
   }
@@ -89,7 +92,7 @@ export class TooManyRequestsError extends TesseraError {
 export class ServiceUnavailableError extends TesseraError {
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
     details: ErrorDetails | null = null,
     code: string | null = null,
   ) {

@@ -20,8 +20,9 @@ export function installErrorHandlers(app: FastifyInstance, methodsAllowedFor: Al
       const body = errorBody(422, 'ValidationError', 'Request validation failed', { validation_errors: detail });
       return sendError(reply, { ...body, detail });
     }
+    // One place sets Retry-After for every refusal that carries one (429s, 503s).
+    if (err instanceof TesseraError && err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err instanceof ServiceUnavailableError) {
-      reply.header('retry-after', String(err.retryAfterSeconds));
       // A component's failure (already stripped of secrets by its adapter) is for the log only.
       if (err.cause) request.log.warn({ err }, 'request refused: a component is unavailable');
     }

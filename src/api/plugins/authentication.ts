@@ -13,7 +13,7 @@ import { assertScopesAllow, type AddressedResource } from '../../engine/accounts
 import type { Principal } from '../../engine/accounts/types.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
-import { AuthenticationThrottledError, type AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
+import type { AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
 import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
 import { isPromise, thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
@@ -98,7 +98,7 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
   // presenter holds a real key. A guess can never be one; answering it tells a guesser nothing.
   if (cached && !services.credits.grantDue(cached.organization)) return authorize(services, request, reply, cached, policy);
   return (async () => {
-    const principal = cached ?? (await authenticateThrottled(services, throttle, request, reply));
+    const principal = cached ?? (await authenticateThrottled(services, throttle, request));
     // The grant check is a string comparison; only a due grant costs a round trip.
     if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
     await authorize(services, request, reply, principal, policy);
@@ -110,14 +110,9 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
  * would still let a guesser learn which guess was a real key); each failure counts against the
  * address, in the same counter store as the rate limits, so every process sees it.
  */
-async function authenticateThrottled(services: Services, throttle: AuthFailureThrottle | null, request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+async function authenticateThrottled(services: Services, throttle: AuthFailureThrottle | null, request: FastifyRequest): Promise<Principal> {
   if (!throttle) return services.authenticator.authenticate(request.headers.authorization);
-  try {
-    await throttle.check(request.ip);
-  } catch (err) {
-    if (err instanceof AuthenticationThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
-    throw err;
-  }
+  await throttle.check(request.ip);
   try {
     return await services.authenticator.authenticate(request.headers.authorization);
   } catch (err) {
@@ -140,9 +135,7 @@ function authorize(services: Services, request: FastifyRequest, reply: FastifyRe
   return thenMaybe(services.rateLimits.check(principal, policy.category), (decision) => {
     setRateLimitHeaders(reply, decision);
     if (!decision.allowed) {
-      const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
-      reply.header('retry-after', String(retryAfter));
-      throw new TooManyRequestsError(decision.category, decision.limit, retryAfter);
+      throw new TooManyRequestsError(decision.category, decision.limit, Math.max(1, Math.ceil(decision.resetMs / 1000)));
     }
   });
 }

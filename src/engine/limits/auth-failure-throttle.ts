@@ -9,7 +9,7 @@ import { thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
 export class AuthenticationThrottledError extends TesseraError {
   constructor(
     readonly limit: number,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(429, 'TooManyRequestsError', `Too many failed authentications from this address (limit ${limit} per minute)`, {
       category: 'authentication',
