@@ -1,17 +1,16 @@
 // The fixed-cost charge on priced operations, through HTTP. No Mixpeek route in this release has a
-// price yet, so this file registers one test operation: a catalogue entry (this test process only)
-// and a route in a scope protected by requireApiKey, exactly as a resource's index.ts would do.
+// price yet, so this file defines one test operation (its policy says the price) and registers it
+// in a scope protected by requireApiKey, exactly as a resource's index.ts would do.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { OPERATIONS } from '../src/api/operations-catalogue.ts';
+import { defineOperation, registerOperations } from '../src/api/define-operation.ts';
 import { requireApiKey } from '../src/api/plugins/authentication.ts';
 import { getOrganization } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const OPERATION = 'test_priced_operation';
-OPERATIONS[OPERATION] = { category: 'data', permission: 'write', credits: 300 };
 
 describe(`priced operations over HTTP [${BACKEND}]`, () => {
   let t: TestApp;
@@ -19,18 +18,21 @@ describe(`priced operations over HTTP [${BACKEND}]`, () => {
   before(async () => {
     t = await createTestApp({}, {
       extend: async (app) => {
+        const priced = defineOperation({
+          operationId: OPERATION,
+          method: 'POST',
+          url: '/v1/test-priced',
+          policy: { category: 'data', permission: 'write', credits: 300 },
+          schema: { body: Type.Object({ fail: Type.Boolean() }, { additionalProperties: false }) },
+          handler: async (request, _caller, reply) => {
+            handled += 1;
+            if (request.body.fail) return reply.code(409).send({ success: false, status: 409, error: { type: 'AlreadyExistsError', message: 'conflict' } });
+            return { ok: true };
+          },
+        });
         await app.register(async (scope) => {
           requireApiKey(scope);
-          scope.post(
-            '/v1/test-priced',
-            { schema: { operationId: OPERATION, body: Type.Object({ fail: Type.Boolean() }, { additionalProperties: false }) } },
-            async (request, reply) => {
-              handled += 1;
-              const { fail } = request.body as { fail: boolean };
-              if (fail) return reply.code(409).send({ success: false, status: 409, error: { type: 'AlreadyExistsError', message: 'conflict' } });
-              return { ok: true };
-            },
-          );
+          registerOperations(scope, [priced]);
         });
       },
     });

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { declaredErrorResponses } from './errors/declared-responses.ts';
-import { OPERATIONS } from './operations-catalogue.ts';
+import { policyOf } from './route-policy.ts';
 
 export const OPENAPI_INFO = {
   title: 'Tessera API',
@@ -26,8 +26,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const operationId = (schema as { operationId?: string } | undefined)?.operationId;
       if (!schema || !operationId) return { schema, url };
       const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
-      const response = { ...declaredErrorResponses({ method, operationId, ...schema }), ...(schema.response as object) };
-      const security = OPERATIONS[operationId] ? { security: [{ BearerAuth: [] }] } : {};
+      const policy = policyOf(route.config);
+      const response = { ...declaredErrorResponses({ method, operationId, policy, ...schema }), ...(schema.response as object) };
+      const security = policy ? { security: [{ BearerAuth: [] }] } : {};
       return { schema: { ...schema, response, ...security } as typeof schema, url };
     },
     refResolver: {

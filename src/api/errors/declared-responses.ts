@@ -10,7 +10,7 @@
 //   priced                 402 (balance or hard spending cap)
 // A route declares anything more specific (409 on creates) in its own schema.
 import { Type, type TSchema } from '@sinclair/typebox';
-import { OPERATIONS } from '../operations-catalogue.ts';
+import type { OperationPolicy } from '../policy.ts';
 import { ErrorResponse, HTTPValidationError } from '../schemas/errors.ts';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -37,6 +37,8 @@ const WITHOUT_SEED_SET = new Set(['liveness_v1_health_liveness_get']);
 export interface RouteShape {
   method: string;
   operationId: string;
+  /** The operation's catalogue entry; absent for public operations. */
+  policy?: OperationPolicy | undefined;
   params?: unknown;
   querystring?: unknown;
   body?: unknown;
@@ -45,7 +47,7 @@ export interface RouteShape {
 export function declaredErrorStatuses(route: RouteShape): number[] {
   const statuses = new Set([400, 404, 405, 500, 503]);
   if (!WITHOUT_SEED_SET.has(route.operationId)) for (const s of [401, 403, 422]) statuses.add(s);
-  const policy = OPERATIONS[route.operationId];
+  const policy = route.policy;
   if (policy) for (const s of [401, 403, 429]) statuses.add(s);
   if (route.params || route.querystring || route.body) statuses.add(422);
   if (route.params) statuses.add(414);

@@ -15,7 +15,8 @@ import type { Spend } from '../../engine/billing/credit-service.ts';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
 import type { AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
-import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
+import type { OperationPolicy } from '../policy.ts';
+import { policyOf } from '../route-policy.ts';
 import { isPromise, thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
 
 declare module 'fastify' {
@@ -48,8 +49,7 @@ export function requireApiKey(scope: FastifyInstance): void {
 
   // Charging hooks go only on priced routes: a free operation pays nothing for them.
   scope.addHook('onRoute', (route) => {
-    const operationId = route.schema?.operationId;
-    const policy = operationId ? OPERATIONS[operationId] : undefined;
+    const policy = policyOf(route.config);
     if (!policy || policy.credits <= 0 || !services.chargeCredits) return;
     route.preHandler = [...asArray(route.preHandler), chargeHook(services, policy.credits)];
     route.onSend = [...asArray(route.onSend), refundHook(services)];
@@ -80,7 +80,7 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
   // Fastify builds request.routeOptions afresh on every access: read it once.
   const route = request.routeOptions;
   const operationId = route.schema?.operationId ?? 'unknown';
-  const policy = OPERATIONS[operationId];
+  const policy = policyOf(route.config);
   // Unreachable while the start-up check holds; refuse rather than allow if it ever does not.
   if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
   request.operation = { operationId, policy, route: route.url ?? request.url };

@@ -1,5 +1,6 @@
+import type { IssuedApiKey } from '../../engine/accounts/api-key-service.ts';
 import type { ApiKey } from '../../engine/accounts/types.ts';
-import type { APIKeyModelBody } from '../schemas/api-keys.ts';
+import type { APIKeyCreateResponseBody, APIKeyListResponseBody, APIKeyModelBody } from '../schemas/api-keys.ts';
 
 /**
  * Mixpeek's APIKeyModel requires key_hash and internal_id. Tessera fills them without leaking
@@ -26,4 +27,13 @@ export function toApiKeyModel(key: ApiKey, organizationId: string): APIKeyModelB
     revoked_at: key.revokedAt,
     revoked_by: key.revokedBy,
   };
+}
+
+/** A key just issued or rotated: the model plus the plaintext secret, shown this once. */
+export function toIssuedApiKey(issued: IssuedApiKey, organizationId: string): APIKeyCreateResponseBody {
+  return { ...toApiKeyModel(issued.apiKey, organizationId), key: issued.secret };
+}
+
+export function toApiKeyList(keys: ApiKey[], organizationId: string): APIKeyListResponseBody {
+  return { results: keys.map((k) => toApiKeyModel(k, organizationId)), total: keys.length };
 }

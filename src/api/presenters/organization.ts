@@ -1,6 +1,7 @@
 import type { OrganizationView } from '../../engine/accounts/types.ts';
 import { MILLIS_PER_CREDIT, wholeCredits } from '../../engine/accounts/tiers.ts';
-import type { OrganizationModelResponseBody } from '../schemas/organizations.ts';
+import type { CreditTopUp } from '../../engine/billing/credit-service.ts';
+import type { AddCreditsResponseBody, OrganizationModelResponseBody } from '../schemas/organizations.ts';
 import { toUserModel } from './user.ts';
 
 export function toOrganizationResponse(view: OrganizationView, apiUrl: string | null): OrganizationModelResponseBody {
@@ -26,5 +27,16 @@ export function toOrganizationResponse(view: OrganizationView, apiUrl: string | 
     // Stored LLM credentials are secrets; Tessera keeps none here, and would never echo them.
     default_llm_credentials: {},
     api_url: apiUrl,
+  };
+}
+
+export function toAddCreditsResponse(topUp: CreditTopUp): AddCreditsResponseBody {
+  return {
+    previous_balance: topUp.previousBalance,
+    credits_added: topUp.creditsAdded,
+    new_balance: topUp.newBalance,
+    previous_tier: topUp.previousTier,
+    new_tier: topUp.newTier,
+    tier_upgraded: topUp.tierUpgraded,
   };
 }

@@ -1,5 +1,5 @@
 import type { User } from '../../engine/accounts/types.ts';
-import type { UserModelBody } from '../schemas/users.ts';
+import type { UserListResponseBody, UserModelBody } from '../schemas/users.ts';
 
 export function toUserModel(user: User, organizationId: string): UserModelBody {
   return {
@@ -14,4 +14,8 @@ export function toUserModel(user: User, organizationId: string): UserModelBody {
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };
+}
+
+export function toUserList(page: { users: User[]; total: number }, window: { skip: number; limit: number }, organizationId: string): UserListResponseBody {
+  return { results: page.users.map((u) => toUserModel(u, organizationId)), total: page.total, skip: window.skip, limit: window.limit };
 }

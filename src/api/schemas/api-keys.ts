@@ -89,11 +89,13 @@ export const APIKeyCreateResponse = Type.Object(
   { ...apiKeyModelProperties, key: Type.String({ title: 'Key', description: 'The plaintext key. Shown once: store it now.' }) },
   { $id: 'APIKeyCreateResponse', title: 'APIKeyCreateResponse' },
 );
+export type APIKeyCreateResponseBody = Static<typeof APIKeyCreateResponse>;
 
 export const APIKeyListResponse = Type.Object(
   { results: Type.Array(Type.Ref(APIKeyModel)), total: Type.Integer() },
   { $id: 'APIKeyListResponse', title: 'APIKeyListResponse' },
 );
+export type APIKeyListResponseBody = Static<typeof APIKeyListResponse>;
 
 export const ApiKeyParams = Type.Object({
   user_email: Type.String({ minLength: 3, maxLength: 254 }),

@@ -30,6 +30,7 @@ export const OrganizationUsageResponse = Type.Object(
   },
   { $id: 'OrganizationUsageResponse', title: 'OrganizationUsageResponse' },
 );
+export type OrganizationUsageResponseBody = Static<typeof OrganizationUsageResponse>;
 
 export const ApiKeyUsageResponse = Type.Object(
   {
@@ -44,6 +45,7 @@ export const ApiKeyUsageResponse = Type.Object(
   },
   { $id: 'ApiKeyUsageResponse', title: 'ApiKeyUsageResponse' },
 );
+export type ApiKeyUsageResponseBody = Static<typeof ApiKeyUsageResponse>;
 
 export const EndpointUsage = Type.Object(
   {
@@ -58,6 +60,7 @@ export const EndpointUsage = Type.Object(
   },
   { $id: 'EndpointUsage', title: 'EndpointUsage' },
 );
+export type EndpointUsageBody = Static<typeof EndpointUsage>;
 
 export const KeyIdParams = Type.Object({ key_id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -73,6 +76,7 @@ export const CreditBalanceResponse = Type.Object(
   },
   { $id: 'CreditBalanceResponse', title: 'CreditBalanceResponse' },
 );
+export type CreditBalanceResponseBody = Static<typeof CreditBalanceResponse>;
 
 export const CurrentUsageResponse = Type.Object(
   {
@@ -87,6 +91,7 @@ export const CurrentUsageResponse = Type.Object(
   },
   { $id: 'CurrentUsageResponse', title: 'CurrentUsageResponse' },
 );
+export type CurrentUsageResponseBody = Static<typeof CurrentUsageResponse>;
 
 export const UsageBreakdownQuery = Type.Object({
   billing_month: Type.Optional(Type.String({ pattern: '^(19[7-9]\\d|[2-8]\\d{3})-(0[1-9]|1[0-2])$', description: 'YYYY-MM (1970-01 to 8999-12); default: the current billing month' })),
@@ -104,6 +109,7 @@ export const UsageBreakdownResponse = Type.Object(
   },
   { $id: 'UsageBreakdownResponse', title: 'UsageBreakdownResponse' },
 );
+export type UsageBreakdownResponseBody = Static<typeof UsageBreakdownResponse>;
 
 export const AutoBillingToggleResponse = Type.Object(
   {
@@ -114,6 +120,7 @@ export const AutoBillingToggleResponse = Type.Object(
   },
   { $id: 'AutoBillingToggleResponse', title: 'AutoBillingToggleResponse' },
 );
+export type AutoBillingToggleResponseBody = Static<typeof AutoBillingToggleResponse>;
 
 const Cents = Type.Integer({ minimum: 0, maximum: MAX_SPENDING_CENTS });
 
@@ -145,6 +152,7 @@ export const SpendingCapsResponse = Type.Object(
   },
   { $id: 'SpendingCapsResponse', title: 'SpendingCapsResponse' },
 );
+export type SpendingCapsResponseBody = Static<typeof SpendingCapsResponse>;
 
 export const BILLING_SCHEMAS = [
   OrganizationUsageResponse, ApiKeyUsageResponse, EndpointUsage, CreditBalanceResponse, CurrentUsageResponse, UsageBreakdownResponse,

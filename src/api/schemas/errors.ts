@@ -52,5 +52,6 @@ export const GenericSuccessResponse = Type.Object(
   },
   { $id: 'GenericSuccessResponse', title: 'GenericSuccessResponse' },
 );
+export type GenericSuccessResponseBody = Static<typeof GenericSuccessResponse>;
 
 export const ERROR_SCHEMAS = [ErrorDetail, ErrorResponse, ValidationErrorItem, HTTPValidationError, GenericSuccessResponse];

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { FreeObject, Nullable } from './nullable.ts';
 import { QueryObject } from './query.ts';
 
@@ -32,6 +32,7 @@ export const HealthCheckResponse = Type.Object(
   },
   { $id: 'HealthCheckResponse', title: 'HealthCheckResponse' },
 );
+export type HealthCheckResponseBody = Static<typeof HealthCheckResponse>;
 
 export const HealthQuery = QueryObject({
   deep: Type.Boolean({ default: false }),

@@ -96,5 +96,6 @@ export const AddCreditsResponse = Type.Object(
   },
   { $id: 'AddCreditsResponse', title: 'AddCreditsResponse' },
 );
+export type AddCreditsResponseBody = Static<typeof AddCreditsResponse>;
 
 export const ORGANIZATION_SCHEMAS = [AccountTier, BaseRateLimits, OrganizationModelResponse, OrganizationUpdateRequest, AddCreditsRequest, AddCreditsResponse];

@@ -44,6 +44,7 @@ export const SecretResponse = Type.Object(
   },
   { $id: 'SecretResponse', title: 'SecretResponse', description: 'Response for secret operations (never includes the value).' },
 );
+export type SecretResponseBody = Static<typeof SecretResponse>;
 
 export const SecretsListResponse = Type.Object(
   {
@@ -52,6 +53,7 @@ export const SecretsListResponse = Type.Object(
   },
   { $id: 'SecretsListResponse', title: 'SecretsListResponse', description: 'Response for listing secrets in the organization vault.' },
 );
+export type SecretsListResponseBody = Static<typeof SecretsListResponse>;
 
 export const SecretNameParams = Type.Object({ secret_name: SecretName });
 

@@ -60,6 +60,7 @@ export const UserListResponse = Type.Object(
   },
   { $id: 'UserListResponse', title: 'UserListResponse' },
 );
+export type UserListResponseBody = Static<typeof UserListResponse>;
 
 export const UserEmailParams = Type.Object({ user_email: Type.String({ minLength: 3, maxLength: 254, description: 'Email of the user' }) });
 

@@ -3,11 +3,25 @@ import { UniqueViolation, type AccountRepositories, type ApiKeyPatch, type Metad
 import { newId } from '../../lib/ids.ts';
 import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ApiKeyChanges } from './api-key-commands.ts';
 import { highestPermission, roleCeiling, satisfies } from './permissions.ts';
 import { assertScopesGrantable } from './scopes.ts';
 import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
 import { assertWithinQuota } from './quotas.ts';
+
+/** Only the fields a caller may change reach the store, whatever else the object carries. */
+function apiKeyPatchOf(changes: ApiKeyChanges): ApiKeyPatch {
+  const patch: ApiKeyPatch = {};
+  if (changes.name !== undefined) patch.name = changes.name;
+  if (changes.description !== undefined) patch.description = changes.description;
+  if (changes.permissions !== undefined) patch.permissions = changes.permissions;
+  if (changes.scopes !== undefined) patch.scopes = changes.scopes;
+  if (changes.rateLimitOverride !== undefined) patch.rateLimitOverride = changes.rateLimitOverride;
+  if (changes.expiresAt !== undefined) patch.expiresAt = changes.expiresAt;
+  if (changes.status !== undefined) patch.status = changes.status;
+  return patch;
+}
 
 /** The bootstrap key: Mixpeek forbids updating, deleting or rotating a key with this name. */
 export const PROTECTED_KEY_NAME = 'admin-key';
@@ -53,8 +67,9 @@ export class ApiKeyService {
     return this.store.apiKeys.listForUser(principal.organization.internalId, owner.userId, includeRevoked);
   }
 
-  async update(principal: Principal, email: string, keyName: string, patch: ApiKeyPatch): Promise<ApiKey> {
+  async update(principal: Principal, email: string, keyName: string, changes: ApiKeyChanges): Promise<ApiKey> {
     const orgId = principal.organization.internalId;
+    const patch = apiKeyPatchOf(changes);
     return this.store.transaction(async (repos) => {
       const { key, owner } = await this.manageableKey(repos, principal, email, keyName);
       if (patch.permissions) {

@@ -3,6 +3,7 @@ import { UniqueViolation, type AccountRepositories, type MetadataStore, type Use
 import { newId } from '../../lib/ids.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Principal, User, UserRole } from './types.ts';
+import type { UserChanges } from './user-commands.ts';
 
 export interface NewUser {
   email: string;
@@ -10,6 +11,17 @@ export interface NewUser {
   avatarUrl: string | null;
   role: UserRole;
   metadata: Record<string, unknown>;
+}
+
+/** Only the fields a caller may change reach the store, whatever else the object carries. */
+function userPatchOf(changes: UserChanges): UserPatch {
+  const patch: UserPatch = {};
+  if (changes.userName !== undefined) patch.userName = changes.userName;
+  if (changes.avatarUrl !== undefined) patch.avatarUrl = changes.avatarUrl;
+  if (changes.role !== undefined) patch.role = changes.role;
+  if (changes.status !== undefined) patch.status = changes.status;
+  if (changes.metadata !== undefined) patch.metadata = changes.metadata;
+  return patch;
 }
 
 /** Emails address users in paths; compare them case-insensitively. */
@@ -36,8 +48,9 @@ export class UserService {
     return this.require(this.store, principal.organization.internalId, email);
   }
 
-  async update(principal: Principal, email: string, patch: UserPatch): Promise<User> {
+  async update(principal: Principal, email: string, changes: UserChanges): Promise<User> {
     const orgId = principal.organization.internalId;
+    const patch = userPatchOf(changes);
     return this.store.transaction(async (repos) => {
       const user = await this.require(repos, orgId, email);
       const losesAdmin =

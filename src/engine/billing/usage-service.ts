@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { EndpointUsage, MetadataStore, TimeRange } from '../ports/metadata-store.ts';
 import { satisfies } from '../accounts/permissions.ts';
 import { MILLIS_PER_CREDIT, nextTier, TIERS, USD_PER_CREDIT } from '../accounts/tiers.ts';
-import type { ApiKey, Principal, SpendingCaps } from '../accounts/types.ts';
+import type { AccountTier, ApiKey, Principal, SpendingCaps } from '../accounts/types.ts';
 import type { RequestUsageRecorder } from '../usage/request-usage-recorder.ts';
 import { billingPeriodOfMonth, type BillingPeriod } from './billing-period.ts';
 import { millisToCents, type CreditService } from './credit-service.ts';
@@ -21,6 +21,84 @@ export interface UsageRange {
 
 export interface EndpointReport extends EndpointUsage {
   creditsUsed: number;
+}
+
+/** Credits (fractional where the ledger is) and requests of an organization over a range. */
+export interface OrganizationUsageReport {
+  organizationId: string;
+  range: TimeRange;
+  /** The tier's monthly allocation; null for custom tiers. */
+  monthlyAllocation: number | null;
+  /** Spent in the current billing period. */
+  periodCreditsUsed: number;
+  /** The current balance, whole credits. */
+  balanceCredits: number;
+  period: BillingPeriod;
+  /** Spent within the range. */
+  creditsUsed: number;
+  creditsByOperation: Record<string, number>;
+  requests: RequestCounts;
+}
+
+export interface RequestCounts {
+  total: number;
+  errors: number;
+  byCategory: Record<string, number>;
+}
+
+export interface ApiKeyUsageReport {
+  apiKey: ApiKey;
+  range: TimeRange;
+  requests: RequestCounts;
+  creditsUsed: number;
+}
+
+export interface CreditBalance {
+  organizationId: string;
+  /** Whole credits. */
+  balanceCredits: number;
+  tier: AccountTier;
+  nextTier: AccountTier | null;
+  creditsUntilNextTier: number | null;
+  /** Null when nothing was spent in the last 7 days, or when auto-billing lets the balance run negative. */
+  estimatedDaysRemaining: number | null;
+  /** Credits per day over the last 7 days. */
+  dailyBurnRate: number;
+}
+
+export interface PeriodUsage {
+  period: BillingPeriod;
+  /** Whole credits, rounded up: a started credit counts as used. */
+  creditsUsed: number;
+  estimatedCostUsd: number;
+  usdPerCredit: number;
+  autoBillingEnabled: boolean;
+}
+
+export interface UsageBreakdown {
+  period: BillingPeriod;
+  /** Whole credits, rounded up; the operations' shares add up to it. */
+  totalCredits: number;
+  totalCostUsd: number;
+  creditsByOperation: Record<string, number>;
+  creditsByExtractor: Record<string, number>;
+}
+
+export interface AutoBillingChange {
+  enabled: boolean;
+  /** The billing period the overdrafts now accrue to; null when disabled. */
+  period: BillingPeriod | null;
+}
+
+export interface SpendingCapsReport {
+  caps: SpendingCaps;
+  /** The alert thresholds (percent of the budget) the period's spending has reached. */
+  alertsSent: number[];
+  /** The period's spending: whole cents (rounded down) and USD. */
+  spentCents: number;
+  spentUsd: number;
+  /** Percent of the monthly budget spent (two decimals); null without a budget. */
+  budgetPercentageUsed: number | null;
 }
 
 export class UsageService {
@@ -48,7 +126,7 @@ export class UsageService {
     return { from: from.toISOString(), to: new Date(to.getTime() + 1).toISOString() };
   }
 
-  async organizationUsage(principal: Principal, range: TimeRange) {
+  async organizationUsage(principal: Principal, range: TimeRange): Promise<OrganizationUsageReport> {
     await this.recorder?.flush();
     const org = principal.organization;
     const period = this.period(principal);
@@ -58,39 +136,24 @@ export class UsageService {
       this.store.requestUsage.byEndpoint(org.internalId, range),
       this.credits.periodSpentMillis(org),
     ]);
-    const byCategory: Record<string, number> = {};
-    for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
     return {
-      organization_id: org.organizationId,
-      period: { start: range.from, end: range.to },
-      credits: {
-        total: TIERS[org.accountType].monthlyCredits,
-        used: credits(periodSpent),
-        remaining: Math.floor(credits(org.creditBalanceMillis)),
-        reset_date: period.end.toISOString(),
-        used_in_range: credits(spent),
-      },
-      breakdown: Object.fromEntries(Object.entries(byOperation).map(([op, m]) => [op, credits(m)])),
-      requests: { total: endpoints.reduce((n, e) => n + e.requests, 0), errors: endpoints.reduce((n, e) => n + e.errors, 0), by_category: byCategory },
+      organizationId: org.organizationId,
+      range,
+      monthlyAllocation: TIERS[org.accountType].monthlyCredits,
+      periodCreditsUsed: credits(periodSpent),
+      balanceCredits: Math.floor(credits(org.creditBalanceMillis)),
+      period,
+      creditsUsed: credits(spent),
+      creditsByOperation: Object.fromEntries(Object.entries(byOperation).map(([op, m]) => [op, credits(m)])),
+      requests: requestCounts(endpoints),
     };
   }
 
-  async keyUsage(principal: Principal, keyId: string, range: TimeRange) {
+  async keyUsage(principal: Principal, keyId: string, range: TimeRange): Promise<ApiKeyUsageReport> {
     const key = await this.accessibleKey(principal, keyId);
     const endpoints = await this.keyEndpoints(principal, keyId, range, key);
-    const byCategory: Record<string, number> = {};
-    for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
     const spent = await this.store.ledger.spentMillis(principal.organization.internalId, range, key.keyId);
-    return {
-      key_id: key.keyId,
-      name: key.name,
-      period: { start: range.from, end: range.to },
-      requests: endpoints.reduce((n, e) => n + e.requests, 0),
-      errors: endpoints.reduce((n, e) => n + e.errors, 0),
-      credits_used: credits(spent),
-      by_category: byCategory,
-      last_used_at: key.lastUsedAt,
-    };
+    return { apiKey: key, range, requests: requestCounts(endpoints), creditsUsed: credits(spent) };
   }
 
   async keyEndpoints(principal: Principal, keyId: string, range: TimeRange, known?: ApiKey): Promise<EndpointReport[]> {
@@ -104,7 +167,7 @@ export class UsageService {
     return endpoints.map((e) => ({ ...e, creditsUsed: credits(spent[e.operationId] ?? 0) }));
   }
 
-  async balance(principal: Principal) {
+  async balance(principal: Principal): Promise<CreditBalance> {
     const org = principal.organization;
     const now = this.clock.now();
     const week = await this.store.ledger.spentMillis(org.internalId, { from: new Date(now.getTime() - 7 * DAY_MS).toISOString(), to: new Date(now.getTime() + 1).toISOString() });
@@ -112,83 +175,65 @@ export class UsageService {
     const balanceCredits = Math.floor(credits(org.creditBalanceMillis));
     const next = nextTier(org.accountType, balanceCredits);
     return {
-      organization_id: org.organizationId,
-      credit_balance: balanceCredits,
-      account_tier: org.accountType,
-      next_tier: next?.tier ?? null,
-      credits_until_next_tier: next?.creditsNeeded ?? null,
-      estimated_days_remaining: dailyBurn > 0 && !org.autoBillingEnabled ? Math.max(0, Math.floor(balanceCredits / dailyBurn)) : null,
-      daily_burn_rate: Math.round(dailyBurn * 1000) / 1000,
+      organizationId: org.organizationId,
+      balanceCredits,
+      tier: org.accountType,
+      nextTier: next?.tier ?? null,
+      creditsUntilNextTier: next?.creditsNeeded ?? null,
+      estimatedDaysRemaining: dailyBurn > 0 && !org.autoBillingEnabled ? Math.max(0, Math.floor(balanceCredits / dailyBurn)) : null,
+      dailyBurnRate: Math.round(dailyBurn * 1000) / 1000,
     };
   }
 
-  async currentUsage(principal: Principal) {
+  async currentUsage(principal: Principal): Promise<PeriodUsage> {
     const org = principal.organization;
     const period = this.period(principal);
     const spent = await this.credits.periodSpentMillis(org);
     return {
-      current_month_usage: Math.ceil(credits(spent)),
-      billing_month: period.month,
-      billing_period_start: period.start.toISOString(),
-      billing_period_end: period.end.toISOString(),
-      estimated_cost_usd: roundUsd(credits(spent) * USD_PER_CREDIT),
-      credit_rate: USD_PER_CREDIT,
-      auto_billing_enabled: org.autoBillingEnabled,
-      next_invoice_date: period.end.toISOString(),
+      period,
+      creditsUsed: Math.ceil(credits(spent)),
+      estimatedCostUsd: roundUsd(credits(spent) * USD_PER_CREDIT),
+      usdPerCredit: USD_PER_CREDIT,
+      autoBillingEnabled: org.autoBillingEnabled,
     };
   }
 
-  async breakdown(principal: Principal, billingMonth: string | undefined) {
+  async breakdown(principal: Principal, billingMonth: string | undefined): Promise<UsageBreakdown> {
     const org = principal.organization;
     const period = billingMonth ? billingPeriodOfMonth(billingMonth, org.billingCycleStart) : this.period(principal);
     const byOperation = await this.store.ledger.spentByOperation(org.internalId, periodRange(period));
     const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
     const totalCredits = Math.ceil(credits(total));
     return {
-      billing_month: period.month,
-      total_credits: totalCredits,
-      total_cost_usd: roundUsd(credits(total) * USD_PER_CREDIT),
-      by_operation: apportion(byOperation, totalCredits),
+      period,
+      totalCredits,
+      totalCostUsd: roundUsd(credits(total) * USD_PER_CREDIT),
+      creditsByOperation: apportion(byOperation, totalCredits),
       // Extractor costs arrive with collections; until then nothing is charged per extractor.
-      by_extractor: {} as Record<string, number>,
-      period_start: period.start.toISOString(),
-      period_end: period.end.toISOString(),
+      creditsByExtractor: {},
     };
   }
 
-  async setAutoBilling(principal: Principal, enabled: boolean) {
+  async setAutoBilling(principal: Principal, enabled: boolean): Promise<AutoBillingChange> {
     const at = this.clock.now().toISOString();
     await this.store.organizations.update(principal.organization.internalId, { autoBillingEnabled: enabled }, at);
-    return {
-      success: true,
-      auto_billing_enabled: enabled,
-      message: enabled
-        ? 'Auto-billing enabled: requests may overdraw the balance; overdrafts are recorded in the credit ledger. Tessera has no payment provider and charges nothing.'
-        : 'Auto-billing disabled: requests that the balance cannot cover are refused with 402.',
-      billing_period_start: enabled ? this.period(principal).start.toISOString() : null,
-    };
+    return { enabled, period: enabled ? this.period(principal) : null };
   }
 
-  async spendingCaps(principal: Principal, caps: SpendingCaps = principal.organization.spendingCaps) {
+  async spendingCaps(principal: Principal, caps: SpendingCaps = principal.organization.spendingCaps): Promise<SpendingCapsReport> {
     const spent = await this.credits.periodSpentMillis(principal.organization);
     const cents = millisToCents(spent);
     return {
-      monthly_spending_budget: caps.monthlyBudgetCents,
-      monthly_spending_budget_usd: caps.monthlyBudgetCents === null ? null : caps.monthlyBudgetCents / 100,
-      spending_alert_thresholds: caps.alertThresholds,
-      spending_alerts_enabled: caps.alertsEnabled,
-      spending_alerts_sent: caps.monthlyBudgetCents ? caps.alertThresholds.filter((t) => cents >= (caps.monthlyBudgetCents! * t) / 100) : [],
-      hard_spending_cap: caps.hardCapCents,
-      hard_spending_cap_usd: caps.hardCapCents === null ? null : caps.hardCapCents / 100,
-      hard_cap_enabled: caps.hardCapEnabled,
-      current_spending_cents: Math.floor(cents),
-      current_spending_usd: roundUsd(cents / 100),
-      budget_percentage_used: caps.monthlyBudgetCents ? Math.round((cents / caps.monthlyBudgetCents) * 10_000) / 100 : null,
+      caps,
+      alertsSent: caps.monthlyBudgetCents ? caps.alertThresholds.filter((t) => cents >= (caps.monthlyBudgetCents! * t) / 100) : [],
+      spentCents: Math.floor(cents),
+      spentUsd: roundUsd(cents / 100),
+      budgetPercentageUsed: caps.monthlyBudgetCents ? Math.round((cents / caps.monthlyBudgetCents) * 10_000) / 100 : null,
     };
   }
 
   /** Merged under the organization's row lock, over the caps as stored (not the caller's cached copy). */
-  async updateSpendingCaps(principal: Principal, patch: Partial<SpendingCaps>) {
+  async updateSpendingCaps(principal: Principal, patch: Partial<SpendingCaps>): Promise<SpendingCapsReport> {
     const internalId = principal.organization.internalId;
     const caps = await this.store.transaction(async (repos) => {
       await repos.organizations.lock(internalId);
@@ -230,6 +275,12 @@ function apportion(millisByOperation: Record<string, number>, totalCredits: numb
     }
   }
   return Object.fromEntries(entries.map((e) => [e.op, e.whole]));
+}
+
+function requestCounts(endpoints: EndpointUsage[]): RequestCounts {
+  const byCategory: Record<string, number> = {};
+  for (const e of endpoints) byCategory[e.category] = (byCategory[e.category] ?? 0) + e.requests;
+  return { total: endpoints.reduce((n, e) => n + e.requests, 0), errors: endpoints.reduce((n, e) => n + e.errors, 0), byCategory };
 }
 
 function periodRange(period: BillingPeriod): TimeRange {

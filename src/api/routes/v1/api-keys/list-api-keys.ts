@@ -1,29 +1,24 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
-import { toApiKeyModel } from '../../../presenters/api-key.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { API_KEYS, metadata } from '../../../policy.ts';
+import { toApiKeyList } from '../../../presenters/api-key.ts';
 import { APIKeyListResponse, ApiKeyListQuery } from '../../../schemas/api-keys.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
 
-const listApiKeys: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '',
-    {
-      schema: {
-        operationId: 'list_api_keys_v1_organizations_users__user_email__api_keys_get',
-        tags: ['Organization API Keys'],
-        summary: 'List API Keys',
-        params: UserEmailParams,
-        querystring: ApiKeyListQuery,
-        response: { 200: Type.Ref(APIKeyListResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const keys = await app.services.apiKeys.list(principal, request.params.user_email, request.query.include_revoked);
-      return { results: keys.map((k) => toApiKeyModel(k, principal.organization.organizationId)), total: keys.length };
-    },
-  );
-};
-
-export default listApiKeys;
+export default defineOperation({
+  operationId: 'list_api_keys_v1_organizations_users__user_email__api_keys_get',
+  method: 'GET',
+  url: '',
+  policy: metadata('read', API_KEYS),
+  schema: {
+    tags: ['Organization API Keys'],
+    summary: 'List API Keys',
+    params: UserEmailParams,
+    querystring: ApiKeyListQuery,
+    response: { 200: Type.Ref(APIKeyListResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const keys = await request.server.services.apiKeys.list(caller, request.params.user_email, request.query.include_revoked);
+    return toApiKeyList(keys, caller.organization.organizationId);
+  },
+});

@@ -1,28 +1,23 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
-import { toApiKeyModel } from '../../../presenters/api-key.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { API_KEYS, metadata } from '../../../policy.ts';
+import { toIssuedApiKey } from '../../../presenters/api-key.ts';
 import { APIKeyCreateResponse, ApiKeyParams } from '../../../schemas/api-keys.ts';
 
-const rotateApiKey: FastifyPluginAsyncTypebox = async (app) => {
-  app.post(
-    '/:key_name/rotate',
-    {
-      schema: {
-        operationId: 'rotate_api_key_v1_organizations_users__user_email__api_keys__key_name__rotate_post',
-        tags: ['Organization API Keys'],
-        summary: 'Rotate API Key',
-        description: 'Issue a new secret for the key. The old secret stops working immediately.',
-        params: ApiKeyParams,
-        response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const { apiKey, secret } = await app.services.apiKeys.rotate(principal, request.params.user_email, request.params.key_name);
-      return { ...toApiKeyModel(apiKey, principal.organization.organizationId), key: secret };
-    },
-  );
-};
-
-export default rotateApiKey;
+export default defineOperation({
+  operationId: 'rotate_api_key_v1_organizations_users__user_email__api_keys__key_name__rotate_post',
+  method: 'POST',
+  url: '/:key_name/rotate',
+  policy: metadata('write', API_KEYS),
+  schema: {
+    tags: ['Organization API Keys'],
+    summary: 'Rotate API Key',
+    description: 'Issue a new secret for the key. The old secret stops working immediately.',
+    params: ApiKeyParams,
+    response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const issued = await request.server.services.apiKeys.rotate(caller, request.params.user_email, request.params.key_name);
+    return toIssuedApiKey(issued, caller.organization.organizationId);
+  },
+});

@@ -1,23 +1,20 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
+import { toUsageBreakdown } from '../../../presenters/billing.ts';
 import { UsageBreakdownQuery, UsageBreakdownResponse } from '../../../schemas/billing.ts';
 
-const getUsageBreakdown: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/usage/breakdown',
-    {
-      schema: {
-        operationId: 'get_usage_breakdown_v1_organizations_billing_usage_breakdown_get',
-        tags: ['Organization Billing'],
-        summary: 'Get Usage Breakdown',
-        description: 'Credits spent in a billing month, by operation.',
-        querystring: UsageBreakdownQuery,
-        response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => app.services.usage.breakdown(requestPrincipal(request), request.query.billing_month),
-  );
-};
-
-export default getUsageBreakdown;
+export default defineOperation({
+  operationId: 'get_usage_breakdown_v1_organizations_billing_usage_breakdown_get',
+  method: 'GET',
+  url: '/usage/breakdown',
+  policy: metadata('read'),
+  schema: {
+    tags: ['Organization Billing'],
+    summary: 'Get Usage Breakdown',
+    description: 'Credits spent in a billing month, by operation.',
+    querystring: UsageBreakdownQuery,
+    response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => toUsageBreakdown(await request.server.services.usage.breakdown(caller, request.query.billing_month)),
+});

@@ -1,35 +1,24 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
+import { toAddCreditsResponse } from '../../../presenters/organization.ts';
 import { AddCreditsRequest, AddCreditsResponse, type AddCreditsRequestBody } from '../../../schemas/organizations.ts';
 
-const addCredits: FastifyPluginAsyncTypebox = async (app) => {
-  app.post(
-    '/credits',
-    {
-      schema: {
-        operationId: 'add_credits_v1_organizations_credits_post',
-        tags: ['Organizations'],
-        summary: 'Add Credits',
-        description: 'Add credits to the organization (admin). A free organization whose balance reaches 100,000 becomes pro; 1,000,000 becomes team.',
-        body: Type.Ref(AddCreditsRequest),
-        response: { 200: Type.Ref(AddCreditsResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const { credits } = request.body as AddCreditsRequestBody;
-      const principal = requestPrincipal(request);
-      const r = await app.services.credits.topUp(principal.organization.internalId, principal.apiKey.keyId, credits);
-      return {
-        previous_balance: r.previousBalance,
-        credits_added: r.creditsAdded,
-        new_balance: r.newBalance,
-        previous_tier: r.previousTier,
-        new_tier: r.newTier,
-        tier_upgraded: r.tierUpgraded,
-      };
-    },
-  );
-};
-
-export default addCredits;
+export default defineOperation({
+  operationId: 'add_credits_v1_organizations_credits_post',
+  method: 'POST',
+  url: '/credits',
+  policy: metadata('admin'),
+  schema: {
+    tags: ['Organizations'],
+    summary: 'Add Credits',
+    description: 'Add credits to the organization (admin). A free organization whose balance reaches 100,000 becomes pro; 1,000,000 becomes team.',
+    body: Type.Ref(AddCreditsRequest),
+    response: { 200: Type.Ref(AddCreditsResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const { credits } = request.body as AddCreditsRequestBody;
+    const topUp = await request.server.services.credits.topUp(caller.organization.internalId, caller.apiKey.keyId, credits);
+    return toAddCreditsResponse(topUp);
+  },
+});

@@ -1,30 +1,27 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { OrganizationChanges } from '../../../../engine/accounts/organization-service.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { OrganizationModelResponse, OrganizationUpdateRequest, type OrganizationUpdateRequestBody } from '../../../schemas/organizations.ts';
 
-const updateOrganization: FastifyPluginAsyncTypebox = async (app) => {
-  app.patch(
-    '',
-    {
-      schema: {
-        operationId: 'update_organization_v1_organizations_patch',
-        tags: ['Organizations'],
-        summary: 'Update Organization',
-        description: 'Update organization settings (admin). `metadata` replaces the whole object; `rate_limits` updates the categories it names.',
-        body: Type.Ref(OrganizationUpdateRequest),
-        response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const view = await app.services.organizations.update(principal, toChanges(request.body as OrganizationUpdateRequestBody));
-      return toOrganizationResponse(view, app.publicUrl);
-    },
-  );
-};
+export default defineOperation({
+  operationId: 'update_organization_v1_organizations_patch',
+  method: 'PATCH',
+  url: '',
+  policy: metadata('admin'),
+  schema: {
+    tags: ['Organizations'],
+    summary: 'Update Organization',
+    description: 'Update organization settings (admin). `metadata` replaces the whole object; `rate_limits` updates the categories it names.',
+    body: Type.Ref(OrganizationUpdateRequest),
+    response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const view = await request.server.services.organizations.update(caller, toChanges(request.body as OrganizationUpdateRequestBody));
+    return toOrganizationResponse(view, request.server.publicUrl);
+  },
+});
 
 /** null means "leave as is" for required fields (as in Mixpeek) and "clear" for nullable ones. */
 function toChanges(body: OrganizationUpdateRequestBody): OrganizationChanges {
@@ -36,5 +33,3 @@ function toChanges(body: OrganizationUpdateRequestBody): OrganizationChanges {
   if (body.rate_limits != null) changes.rateLimits = body.rate_limits;
   return changes;
 }
-
-export default updateOrganization;

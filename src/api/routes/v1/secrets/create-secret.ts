@@ -1,28 +1,26 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { defineOperation } from '../../../define-operation.ts';
 import { errorResponse } from '../../../errors/declared-responses.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { metadata } from '../../../policy.ts';
+import { toSecretResponse } from '../../../presenters/secret.ts';
 import { CreateSecretRequest, SecretResponse } from '../../../schemas/secrets.ts';
 
-const createSecret: FastifyPluginAsyncTypebox = async (app) => {
-  app.post(
-    '',
-    {
-      schema: {
-        operationId: 'create_secret_v1_organizations_secrets_post',
-        tags: ['Organization Secrets'],
-        summary: 'Create Secret',
-        description: 'Store a secret (admin). The value is encrypted at rest (AES-256-GCM) and never returned; 409 if the name is taken.',
-        body: Type.Ref(CreateSecretRequest),
-        response: { 201: Type.Ref(SecretResponse, { description: 'Successful Response' }), 409: errorResponse(409) },
-      },
-    },
-    async (request, reply) => {
-      const { secret_name, secret_value } = request.body;
-      await app.services.secrets.create(requestPrincipal(request).organization, secret_name, secret_value);
-      return reply.code(201).send({ secret_name, created: true });
-    },
-  );
-};
-
-export default createSecret;
+export default defineOperation({
+  operationId: 'create_secret_v1_organizations_secrets_post',
+  method: 'POST',
+  url: '',
+  // Values go in with `admin` and never come out.
+  policy: metadata('admin'),
+  schema: {
+    tags: ['Organization Secrets'],
+    summary: 'Create Secret',
+    description: 'Store a secret (admin). The value is encrypted at rest (AES-256-GCM) and never returned; 409 if the name is taken.',
+    body: Type.Ref(CreateSecretRequest),
+    response: { 201: Type.Ref(SecretResponse, { description: 'Successful Response' }), 409: errorResponse(409) },
+  },
+  handler: async (request, caller, reply) => {
+    const { secret_name, secret_value } = request.body;
+    await request.server.services.secrets.create(caller.organization, secret_name, secret_value);
+    return reply.code(201).send(toSecretResponse(secret_name, 'created'));
+  },
+});

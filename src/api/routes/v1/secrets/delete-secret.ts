@@ -1,27 +1,24 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
+import { toSecretResponse } from '../../../presenters/secret.ts';
 import { SecretNameParams, SecretResponse } from '../../../schemas/secrets.ts';
 
-const deleteSecret: FastifyPluginAsyncTypebox = async (app) => {
-  app.delete(
-    '/:secret_name',
-    {
-      schema: {
-        operationId: 'delete_secret_v1_organizations_secrets__secret_name__delete',
-        tags: ['Organization Secrets'],
-        summary: 'Delete Secret',
-        description: 'Delete a secret (admin); it cannot be recovered.',
-        params: SecretNameParams,
-        response: { 200: Type.Ref(SecretResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const { secret_name } = request.params;
-      await app.services.secrets.delete(requestPrincipal(request).organization, secret_name);
-      return { secret_name, deleted: true };
-    },
-  );
-};
-
-export default deleteSecret;
+export default defineOperation({
+  operationId: 'delete_secret_v1_organizations_secrets__secret_name__delete',
+  method: 'DELETE',
+  url: '/:secret_name',
+  policy: metadata('admin'),
+  schema: {
+    tags: ['Organization Secrets'],
+    summary: 'Delete Secret',
+    description: 'Delete a secret (admin); it cannot be recovered.',
+    params: SecretNameParams,
+    response: { 200: Type.Ref(SecretResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const { secret_name } = request.params;
+    await request.server.services.secrets.delete(caller.organization, secret_name);
+    return toSecretResponse(secret_name, 'deleted');
+  },
+});

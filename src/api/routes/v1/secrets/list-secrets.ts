@@ -1,25 +1,20 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
+import { toSecretList } from '../../../presenters/secret.ts';
 import { SecretsListResponse } from '../../../schemas/secrets.ts';
 
-const listSecrets: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '',
-    {
-      schema: {
-        operationId: 'list_secrets_v1_organizations_secrets_get',
-        tags: ['Organization Secrets'],
-        summary: 'List Secrets',
-        description: "The names of the organization's secrets, in name order; never their values.",
-        response: { 200: Type.Ref(SecretsListResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const secrets = await app.services.secrets.list(requestPrincipal(request).organization);
-      return { secrets, count: secrets.length };
-    },
-  );
-};
-
-export default listSecrets;
+export default defineOperation({
+  operationId: 'list_secrets_v1_organizations_secrets_get',
+  method: 'GET',
+  url: '',
+  // Names are listed with `read`; values never leave.
+  policy: metadata('read'),
+  schema: {
+    tags: ['Organization Secrets'],
+    summary: 'List Secrets',
+    description: "The names of the organization's secrets, in name order; never their values.",
+    response: { 200: Type.Ref(SecretsListResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => toSecretList(await request.server.services.secrets.list(caller.organization)),
+});

@@ -1,38 +1,25 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { API_KEY, metadata } from '../../../policy.ts';
+import { toEndpointUsage } from '../../../presenters/usage.ts';
 import { EndpointUsage, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
 
-const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/api-keys/:key_id/usage/endpoints',
-    {
-      schema: {
-        operationId: 'get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get',
-        tags: ['Organization Usage'],
-        summary: 'Get Api Key Endpoint Breakdown',
-        description: 'Requests, errors and credits of one key per endpoint (operationId).',
-        params: KeyIdParams,
-        querystring: UsageRangeQuery,
-        response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const usage = app.services.usage;
-      const rows = await usage.keyEndpoints(principal, request.params.key_id, usage.range(principal, request.query));
-      return rows.map((r) => ({
-        endpoint: r.operationId,
-        method: r.method,
-        path: r.route,
-        category: r.category,
-        requests: r.requests,
-        errors: r.errors,
-        credits_used: r.creditsUsed,
-        last_request_at: r.lastRequestAt,
-      }));
-    },
-  );
-};
-
-export default getApiKeyEndpointBreakdown;
+export default defineOperation({
+  operationId: 'get_api_key_endpoint_breakdown_v1_organizations_api_keys__key_id__usage_endpoints_get',
+  method: 'GET',
+  url: '/api-keys/:key_id/usage/endpoints',
+  policy: metadata('read', API_KEY),
+  schema: {
+    tags: ['Organization Usage'],
+    summary: 'Get Api Key Endpoint Breakdown',
+    description: 'Requests, errors and credits of one key per endpoint (operationId).',
+    params: KeyIdParams,
+    querystring: UsageRangeQuery,
+    response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const usage = request.server.services.usage;
+    const endpoints = await usage.keyEndpoints(caller, request.params.key_id, usage.range(caller, request.query));
+    return endpoints.map(toEndpointUsage);
+  },
+});

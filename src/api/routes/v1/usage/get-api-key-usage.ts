@@ -1,28 +1,25 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { API_KEY, metadata } from '../../../policy.ts';
+import { toApiKeyUsage } from '../../../presenters/usage.ts';
 import { ApiKeyUsageResponse, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
 
-const getApiKeyUsage: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/api-keys/:key_id/usage',
-    {
-      schema: {
-        operationId: 'get_api_key_usage_v1_organizations_api_keys__key_id__usage_get',
-        tags: ['Organization Usage'],
-        summary: 'Get Api Key Usage',
-        description: "Requests and credits of one key. Your own key needs `read`; another user's key needs `admin`.",
-        params: KeyIdParams,
-        querystring: UsageRangeQuery,
-        response: { 200: Type.Ref(ApiKeyUsageResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const usage = app.services.usage;
-      return usage.keyUsage(principal, request.params.key_id, usage.range(principal, request.query));
-    },
-  );
-};
-
-export default getApiKeyUsage;
+export default defineOperation({
+  operationId: 'get_api_key_usage_v1_organizations_api_keys__key_id__usage_get',
+  method: 'GET',
+  url: '/api-keys/:key_id/usage',
+  // Your own key's with `read`, another user's key with `admin` (checked by the service).
+  policy: metadata('read', API_KEY),
+  schema: {
+    tags: ['Organization Usage'],
+    summary: 'Get Api Key Usage',
+    description: "Requests and credits of one key. Your own key needs `read`; another user's key needs `admin`.",
+    params: KeyIdParams,
+    querystring: UsageRangeQuery,
+    response: { 200: Type.Ref(ApiKeyUsageResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const usage = request.server.services.usage;
+    return toApiKeyUsage(await usage.keyUsage(caller, request.params.key_id, usage.range(caller, request.query)));
+  },
+});

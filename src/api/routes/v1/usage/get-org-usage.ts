@@ -1,27 +1,23 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata } from '../../../policy.ts';
+import { toOrganizationUsage } from '../../../presenters/usage.ts';
 import { OrganizationUsageResponse, UsageRangeQuery } from '../../../schemas/billing.ts';
 
-const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/usage',
-    {
-      schema: {
-        operationId: 'get_org_usage_v1_organizations_usage_get',
-        tags: ['Organization Usage'],
-        summary: 'Get Org Usage',
-        description: 'Credits and requests of the organization between start and end (default: the current billing period so far).',
-        querystring: UsageRangeQuery,
-        response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const usage = app.services.usage;
-      return usage.organizationUsage(principal, usage.range(principal, request.query));
-    },
-  );
-};
-
-export default getOrgUsage;
+export default defineOperation({
+  operationId: 'get_org_usage_v1_organizations_usage_get',
+  method: 'GET',
+  url: '/usage',
+  policy: metadata('read'),
+  schema: {
+    tags: ['Organization Usage'],
+    summary: 'Get Org Usage',
+    description: 'Credits and requests of the organization between start and end (default: the current billing period so far).',
+    querystring: UsageRangeQuery,
+    response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const usage = request.server.services.usage;
+    return toOrganizationUsage(await usage.organizationUsage(caller, usage.range(caller, request.query)));
+  },
+});

@@ -1,27 +1,22 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata, USER } from '../../../policy.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserEmailParams, UserModel } from '../../../schemas/users.ts';
 
-const getUser: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/:user_email',
-    {
-      schema: {
-        operationId: 'get_user_v1_organizations_users__user_email__get',
-        tags: ['Organization Users'],
-        summary: 'Get User',
-        params: UserEmailParams,
-        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const user = await app.services.users.get(principal, request.params.user_email);
-      return toUserModel(user, principal.organization.organizationId);
-    },
-  );
-};
-
-export default getUser;
+export default defineOperation({
+  operationId: 'get_user_v1_organizations_users__user_email__get',
+  method: 'GET',
+  url: '/:user_email',
+  policy: metadata('read', USER),
+  schema: {
+    tags: ['Organization Users'],
+    summary: 'Get User',
+    params: UserEmailParams,
+    response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const user = await request.server.services.users.get(caller, request.params.user_email);
+    return toUserModel(user, caller.organization.organizationId);
+  },
+});

@@ -1,28 +1,23 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
-import { toUserModel } from '../../../presenters/user.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata, USERS } from '../../../policy.ts';
+import { toUserList } from '../../../presenters/user.ts';
 import { UserListQuery, UserListResponse } from '../../../schemas/users.ts';
 
-const listUsers: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '',
-    {
-      schema: {
-        operationId: 'list_users_v1_organizations_users_get',
-        tags: ['Organization Users'],
-        summary: 'List Users',
-        querystring: UserListQuery,
-        response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const { skip, limit, role, status } = request.query;
-      const { users, total } = await app.services.users.list(principal, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
-      return { results: users.map((u) => toUserModel(u, principal.organization.organizationId)), total, skip, limit };
-    },
-  );
-};
-
-export default listUsers;
+export default defineOperation({
+  operationId: 'list_users_v1_organizations_users_get',
+  method: 'GET',
+  url: '',
+  policy: metadata('read', USERS),
+  schema: {
+    tags: ['Organization Users'],
+    summary: 'List Users',
+    querystring: UserListQuery,
+    response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const { skip, limit, role, status } = request.query;
+    const page = await request.server.services.users.list(caller, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
+    return toUserList(page, { skip, limit }, caller.organization.organizationId);
+  },
+});

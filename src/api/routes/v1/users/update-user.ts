@@ -1,40 +1,36 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { UserPatch } from '../../../../engine/ports/metadata-store.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import type { UserChanges } from '../../../../engine/accounts/user-commands.ts';
+import { defineOperation } from '../../../define-operation.ts';
+import { metadata, USER } from '../../../policy.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserEmailParams, UserModel, UserUpdateRequest, type UserUpdateRequestBody } from '../../../schemas/users.ts';
 
-const updateUser: FastifyPluginAsyncTypebox = async (app) => {
-  app.patch(
-    '/:user_email',
-    {
-      schema: {
-        operationId: 'update_user_v1_organizations_users__user_email__patch',
-        tags: ['Organization Users'],
-        summary: 'Update User',
-        description: 'Update a user (admin). `metadata` replaces the whole object. The last active admin cannot be demoted or suspended.',
-        params: UserEmailParams,
-        body: Type.Ref(UserUpdateRequest),
-        response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
-      },
-    },
-    async (request) => {
-      const principal = requestPrincipal(request);
-      const user = await app.services.users.update(principal, request.params.user_email, toPatch(request.body));
-      return toUserModel(user, principal.organization.organizationId);
-    },
-  );
-};
+export default defineOperation({
+  operationId: 'update_user_v1_organizations_users__user_email__patch',
+  method: 'PATCH',
+  url: '/:user_email',
+  policy: metadata('admin', USER),
+  schema: {
+    tags: ['Organization Users'],
+    summary: 'Update User',
+    description: 'Update a user (admin). `metadata` replaces the whole object. The last active admin cannot be demoted or suspended.',
+    params: UserEmailParams,
+    body: Type.Ref(UserUpdateRequest),
+    response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
+  },
+  handler: async (request, caller) => {
+    const user = await request.server.services.users.update(caller, request.params.user_email, toChanges(request.body));
+    return toUserModel(user, caller.organization.organizationId);
+  },
+});
 
-function toPatch(body: UserUpdateRequestBody): UserPatch {
-  const patch: UserPatch = {};
-  if (body.user_name != null) patch.userName = body.user_name;
-  if (body.avatar_url !== undefined) patch.avatarUrl = body.avatar_url;
-  if (body.role != null) patch.role = body.role;
-  if (body.status != null) patch.status = body.status;
-  if (body.metadata != null) patch.metadata = body.metadata;
-  return patch;
+/** null is ignored for required fields; avatar_url: null clears it. */
+function toChanges(body: UserUpdateRequestBody): UserChanges {
+  const changes: UserChanges = {};
+  if (body.user_name != null) changes.userName = body.user_name;
+  if (body.avatar_url !== undefined) changes.avatarUrl = body.avatar_url;
+  if (body.role != null) changes.role = body.role;
+  if (body.status != null) changes.status = body.status;
+  if (body.metadata != null) changes.metadata = body.metadata;
+  return changes;
 }
-
-export default updateUser;
