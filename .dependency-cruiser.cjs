@@ -1,6 +1,6 @@
 // Layering rules for Tessera (see docs/architecture.md). Run with `npm run lint:layers`.
 //
-//   src/api       → may use engine, lib            (never adapters)
+//   src/api       → may use engine, lib            (never adapters; routes never engine/ports)
 //   src/engine    → may use engine, lib            (no api/adapters, no framework/driver packages)
 //   src/adapters  → may use engine, lib            (never api)
 //   src/lib       → may use lib only
@@ -55,6 +55,15 @@ module.exports = {
         'HTTP belongs in src/api, drivers and queues in src/adapters behind a port.',
       from: { path: '^src/engine/' },
       to: { path: INFRA_PACKAGE_PATHS },
+    },
+    {
+      name: 'routes-not-to-ports',
+      severity: 'error',
+      comment:
+        'Routes map request bodies to engine command types (declared next to the service that takes them), ' +
+        'never to the store port types in src/engine/ports: a port patch can carry fields no caller may set.',
+      from: { path: '^src/api/routes/' },
+      to: { path: '^src/engine/ports/' },
     },
     {
       name: 'adapters-not-to-api',
