@@ -106,12 +106,3 @@ export interface OrganizationView {
   /** Spent in the current billing period, from the credit ledger. */
   currentMonthUsageMillis: number;
 }
-
-/** Who is calling: resolved once per request by authentication. */
-export interface Principal {
-  organization: Organization;
-  user: User;
-  apiKey: ApiKey;
-  /** The highest permission the key may exercise, already capped by the user's role. */
-  permission: Permission;
-}

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ResourceScope } from '../../../../engine/accounts/types.ts';
 import { errorResponse } from '../../../errors/declared-responses.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyCreateRequest, APIKeyCreateResponse } from '../../../schemas/api-keys.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
@@ -22,9 +22,9 @@ const createApiKey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const body = request.body;
-      const { apiKey, secret } = await app.services.apiKeys.create(principal, request.params.user_email, {
+      const { apiKey, secret } = await app.services.apiKeys.create(scope, request.params.user_email, {
         name: body.name,
         description: body.description ?? '',
         permissions: body.permissions ?? ['read'],
@@ -32,7 +32,7 @@ const createApiKey: FastifyPluginAsyncTypebox = async (app) => {
         rateLimitOverride: body.rate_limit_override ?? null,
         expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : null,
       });
-      return { ...toApiKeyModel(apiKey, principal.organization.organizationId), key: secret };
+      return { ...toApiKeyModel(apiKey, scope.organization.organizationId), key: secret };
     },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { ApiKeyParams } from '../../../schemas/api-keys.ts';
 import { GenericSuccessResponse } from '../../../schemas/errors.ts';
 
@@ -18,7 +18,7 @@ const deleteApiKey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await app.services.apiKeys.revoke(requestPrincipal(request), request.params.user_email, request.params.key_name);
+      await app.services.apiKeys.revoke(requestScope(request), request.params.user_email, request.params.key_name);
       return { message: 'Successfully completed', success: true };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyListResponse, ApiKeyListQuery } from '../../../schemas/api-keys.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
@@ -19,9 +19,9 @@ const listApiKeys: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
-      const keys = await app.services.apiKeys.list(principal, request.params.user_email, request.query.include_revoked);
-      return { results: keys.map((k) => toApiKeyModel(k, principal.organization.organizationId)), total: keys.length };
+      const scope = requestScope(request);
+      const keys = await app.services.apiKeys.list(scope, request.params.user_email, request.query.include_revoked);
+      return { results: keys.map((k) => toApiKeyModel(k, scope.organization.organizationId)), total: keys.length };
     },
   );
 };

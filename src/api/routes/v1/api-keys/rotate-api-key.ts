@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyCreateResponse, ApiKeyParams } from '../../../schemas/api-keys.ts';
 
@@ -18,9 +18,9 @@ const rotateApiKey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
-      const { apiKey, secret } = await app.services.apiKeys.rotate(principal, request.params.user_email, request.params.key_name);
-      return { ...toApiKeyModel(apiKey, principal.organization.organizationId), key: secret };
+      const scope = requestScope(request);
+      const { apiKey, secret } = await app.services.apiKeys.rotate(scope, request.params.user_email, request.params.key_name);
+      return { ...toApiKeyModel(apiKey, scope.organization.organizationId), key: secret };
     },
   );
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ResourceScope } from '../../../../engine/accounts/types.ts';
-import type { ApiKeyPatch } from '../../../../engine/ports/metadata-store.ts';
+import type { ApiKeyPatch } from '../../../../engine/accounts/account-repositories.ts';
 import { errorResponse } from '../../../errors/declared-responses.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toApiKeyModel } from '../../../presenters/api-key.ts';
 import { APIKeyModel, APIKeyUpdateRequest, ApiKeyParams, type APIKeyUpdateRequestBody } from '../../../schemas/api-keys.ts';
 
@@ -22,10 +22,10 @@ const updateApiKey: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const { user_email, key_name } = request.params;
-      const key = await app.services.apiKeys.update(principal, user_email, key_name, toPatch(request.body));
-      return toApiKeyModel(key, principal.organization.organizationId);
+      const key = await app.services.apiKeys.update(scope, user_email, key_name, toPatch(request.body));
+      return toApiKeyModel(key, scope.organization.organizationId);
     },
   );
 };

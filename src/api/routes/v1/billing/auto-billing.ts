@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { AutoBillingToggleResponse } from '../../../schemas/billing.ts';
 
 /** Enable and disable are one concern: the organization's auto-billing flag. */
@@ -20,7 +20,7 @@ const autoBilling: FastifyPluginAsyncTypebox = async (app) => {
           response: { 200: Type.Ref(AutoBillingToggleResponse, { description: 'Successful Response' }) },
         },
       },
-      async (request) => app.services.usage.setAutoBilling(requestPrincipal(request), enabled),
+      async (request) => app.services.usage.setAutoBilling(requestScope(request), enabled),
     );
   }
 };

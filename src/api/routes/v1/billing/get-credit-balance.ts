@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { CreditBalanceResponse } from '../../../schemas/billing.ts';
 
 const getCreditBalance: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +15,7 @@ const getCreditBalance: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(CreditBalanceResponse, { description: 'Successful Response' }) },
       },
     },
-    async (request) => app.services.usage.balance(requestPrincipal(request)),
+    async (request) => app.services.usage.balance(requestScope(request)),
   );
 };
 

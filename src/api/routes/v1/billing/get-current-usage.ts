@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { CurrentUsageResponse } from '../../../schemas/billing.ts';
 
 const getCurrentUsage: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +15,7 @@ const getCurrentUsage: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(CurrentUsageResponse, { description: 'Successful Response' }) },
       },
     },
-    async (request) => app.services.usage.currentUsage(requestPrincipal(request)),
+    async (request) => app.services.usage.currentUsage(requestScope(request)),
   );
 };
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { UsageBreakdownQuery, UsageBreakdownResponse } from '../../../schemas/billing.ts';
 
 const getUsageBreakdown: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +16,7 @@ const getUsageBreakdown: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }) },
       },
     },
-    async (request) => app.services.usage.breakdown(requestPrincipal(request), request.query.billing_month),
+    async (request) => app.services.usage.breakdown(requestScope(request), request.query.billing_month),
   );
 };
 

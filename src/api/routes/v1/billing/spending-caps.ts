@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { SpendingCaps } from '../../../../engine/accounts/types.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { SpendingCapsResponse, UpdateSpendingCapsRequest, type UpdateSpendingCapsRequestBody } from '../../../schemas/billing.ts';
 
 /** Reading and changing the caps are one concern: the organization's spending caps. */
@@ -16,7 +16,7 @@ const spendingCaps: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
       },
     },
-    async (request) => app.services.usage.spendingCaps(requestPrincipal(request)),
+    async (request) => app.services.usage.spendingCaps(requestScope(request)),
   );
 
   app.post(
@@ -31,7 +31,7 @@ const spendingCaps: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
       },
     },
-    async (request) => app.services.usage.updateSpendingCaps(requestPrincipal(request), toPatch(request.body as UpdateSpendingCapsRequestBody)),
+    async (request) => app.services.usage.updateSpendingCaps(requestScope(request), toPatch(request.body as UpdateSpendingCapsRequestBody)),
   );
 };
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { AddCreditsRequest, AddCreditsResponse, type AddCreditsRequestBody } from '../../../schemas/organizations.ts';
 
 const addCredits: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,8 +18,8 @@ const addCredits: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { credits } = request.body as AddCreditsRequestBody;
-      const principal = requestPrincipal(request);
-      const r = await app.services.credits.topUp(principal.organization.internalId, principal.apiKey.keyId, credits);
+      const scope = requestScope(request);
+      const r = await app.services.credits.topUp(scope, credits);
       return {
         previous_balance: r.previousBalance,
         credits_added: r.creditsAdded,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { OrganizationView } from '../../../../engine/accounts/types.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { OrganizationModelResponse } from '../../../schemas/organizations.ts';
 
@@ -24,7 +24,7 @@ const getOrganization: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = await app.services.organizations.get(requestPrincipal(request));
+      const view = await app.services.organizations.get(requestScope(request));
       let body = serializedViews.get(view);
       if (body === undefined) {
         // The route's own response serializer: the cached bytes carry exactly the schema's fields.

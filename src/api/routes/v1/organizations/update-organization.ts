@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { OrganizationChanges } from '../../../../engine/accounts/organization-service.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toOrganizationResponse } from '../../../presenters/organization.ts';
 import { OrganizationModelResponse, OrganizationUpdateRequest, type OrganizationUpdateRequestBody } from '../../../schemas/organizations.ts';
 
@@ -19,8 +19,8 @@ const updateOrganization: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
-      const view = await app.services.organizations.update(principal, toChanges(request.body as OrganizationUpdateRequestBody));
+      const scope = requestScope(request);
+      const view = await app.services.organizations.update(scope, toChanges(request.body as OrganizationUpdateRequestBody));
       return toOrganizationResponse(view, app.publicUrl);
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponse } from '../../../errors/declared-responses.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { CreateSecretRequest, SecretResponse } from '../../../schemas/secrets.ts';
 
 const createSecret: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,7 +19,7 @@ const createSecret: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { secret_name, secret_value } = request.body;
-      await app.services.secrets.create(requestPrincipal(request).organization, secret_name, secret_value);
+      await app.services.secrets.create(requestScope(request), secret_name, secret_value);
       return reply.code(201).send({ secret_name, created: true });
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { SecretNameParams, SecretResponse } from '../../../schemas/secrets.ts';
 
 const deleteSecret: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +18,7 @@ const deleteSecret: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { secret_name } = request.params;
-      await app.services.secrets.delete(requestPrincipal(request).organization, secret_name);
+      await app.services.secrets.delete(requestScope(request), secret_name);
       return { secret_name, deleted: true };
     },
   );

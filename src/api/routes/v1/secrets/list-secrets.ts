@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { SecretsListResponse } from '../../../schemas/secrets.ts';
 
 const listSecrets: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +16,7 @@ const listSecrets: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const secrets = await app.services.secrets.list(requestPrincipal(request).organization);
+      const secrets = await app.services.secrets.list(requestScope(request));
       return { secrets, count: secrets.length };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { SecretNameParams, SecretResponse, UpdateSecretRequest } from '../../../schemas/secrets.ts';
 
 const updateSecret: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,7 +19,7 @@ const updateSecret: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { secret_name } = request.params;
-      await app.services.secrets.update(requestPrincipal(request).organization, secret_name, request.body.secret_value);
+      await app.services.secrets.update(requestScope(request), secret_name, request.body.secret_value);
       return { secret_name, updated: true };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { EndpointUsage, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
 
 const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,9 +18,9 @@ const getApiKeyEndpointBreakdown: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const usage = app.services.usage;
-      const rows = await usage.keyEndpoints(principal, request.params.key_id, usage.range(principal, request.query));
+      const rows = await usage.keyEndpoints(scope, request.params.key_id, usage.range(scope, request.query));
       return rows.map((r) => ({
         endpoint: r.operationId,
         method: r.method,

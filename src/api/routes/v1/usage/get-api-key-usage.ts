@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { ApiKeyUsageResponse, KeyIdParams, UsageRangeQuery } from '../../../schemas/billing.ts';
 
 const getApiKeyUsage: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,9 +18,9 @@ const getApiKeyUsage: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const usage = app.services.usage;
-      return usage.keyUsage(principal, request.params.key_id, usage.range(principal, request.query));
+      return usage.keyUsage(scope, request.params.key_id, usage.range(scope, request.query));
     },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { OrganizationUsageResponse, UsageRangeQuery } from '../../../schemas/billing.ts';
 
 const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,9 +17,9 @@ const getOrgUsage: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const usage = app.services.usage;
-      return usage.organizationUsage(principal, usage.range(principal, request.query));
+      return usage.organizationUsage(scope, usage.range(scope, request.query));
     },
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { errorResponse } from '../../../errors/declared-responses.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserCreateRequest, UserModel } from '../../../schemas/users.ts';
 
@@ -19,16 +19,16 @@ const createUser: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const body = request.body;
-      const user = await app.services.users.create(principal, {
+      const user = await app.services.users.create(scope, {
         email: body.email,
         userName: body.user_name,
         avatarUrl: body.avatar_url ?? null,
         role: body.role ?? 'member',
         metadata: body.metadata ?? {},
       });
-      return toUserModel(user, principal.organization.organizationId);
+      return toUserModel(user, scope.organization.organizationId);
     },
   );
 };

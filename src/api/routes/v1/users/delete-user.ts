@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { GenericSuccessResponse } from '../../../schemas/errors.ts';
 import { UserEmailParams } from '../../../schemas/users.ts';
 
@@ -18,7 +18,7 @@ const deleteUser: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      await app.services.users.delete(requestPrincipal(request), request.params.user_email);
+      await app.services.users.delete(requestScope(request), request.params.user_email);
       return { message: 'Successfully completed', success: true };
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserEmailParams, UserModel } from '../../../schemas/users.ts';
 
@@ -17,9 +17,9 @@ const getUser: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
-      const user = await app.services.users.get(principal, request.params.user_email);
-      return toUserModel(user, principal.organization.organizationId);
+      const scope = requestScope(request);
+      const user = await app.services.users.get(scope, request.params.user_email);
+      return toUserModel(user, scope.organization.organizationId);
     },
   );
 };

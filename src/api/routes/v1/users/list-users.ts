@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserListQuery, UserListResponse } from '../../../schemas/users.ts';
 
@@ -17,10 +17,10 @@ const listUsers: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
+      const scope = requestScope(request);
       const { skip, limit, role, status } = request.query;
-      const { users, total } = await app.services.users.list(principal, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
-      return { results: users.map((u) => toUserModel(u, principal.organization.organizationId)), total, skip, limit };
+      const { users, total } = await app.services.users.list(scope, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
+      return { results: users.map((u) => toUserModel(u, scope.organization.organizationId)), total, skip, limit };
     },
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { UserPatch } from '../../../../engine/ports/metadata-store.ts';
-import { requestPrincipal } from '../../../plugins/authentication.ts';
+import type { UserPatch } from '../../../../engine/accounts/account-repositories.ts';
+import { requestScope } from '../../../plugins/authentication.ts';
 import { toUserModel } from '../../../presenters/user.ts';
 import { UserEmailParams, UserModel, UserUpdateRequest, type UserUpdateRequestBody } from '../../../schemas/users.ts';
 
@@ -20,9 +20,9 @@ const updateUser: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const principal = requestPrincipal(request);
-      const user = await app.services.users.update(principal, request.params.user_email, toPatch(request.body));
-      return toUserModel(user, principal.organization.organizationId);
+      const scope = requestScope(request);
+      const user = await app.services.users.update(scope, request.params.user_email, toPatch(request.body));
+      return toUserModel(user, scope.organization.organizationId);
     },
   );
 };
