@@ -2,7 +2,7 @@
 // a key needs, and the credits a successful request costs. Keys are Mixpeek's operationIds, so the catalogue, the OpenAPI
 // document and Mixpeek's SDKs all name an operation the same way. A /v1 route missing from
 // here fails app start-up (see plugins/operation-policy.ts).
-import type { Permission, RateLimitCategory } from '../engine/accounts/types.ts';
+import type { NamespaceOperation, Permission, RateLimitCategory } from '../engine/accounts/types.ts';
 
 export interface OperationPolicy {
   category: RateLimitCategory;
@@ -21,6 +21,13 @@ export interface OperationPolicy {
   resource?: ResourceDeclaration;
   /** Scoped keys may call it whatever their scopes: clients read their own organization to check a key. */
   openToScopedKeys?: boolean;
+  /**
+   * Works inside a namespace: admission resolves X-Namespace (or X-Namespace-Id) by id or name into
+   * the request scope, and a namespace-scoped key needs a scope covering it (and `operation`).
+   * Without the header the scope has no namespace and the route decides (by the addressed resource,
+   * across namespaces, or 400).
+   */
+  namespace?: { operation?: NamespaceOperation };
 }
 
 export type ResourceDeclaration = { type: 'organization' } | { type: 'user' | 'api_key'; param?: string };

@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, 
 import type { Services } from '../../engine/services.ts';
 import { satisfies } from '../../engine/accounts/permissions.ts';
 import { assertScopesAllow, type AddressedResource } from '../../engine/accounts/scopes.ts';
+import type { NamespaceOperation } from '../../engine/accounts/types.ts';
 import type { CallerScope } from '../../engine/scope/request-scope.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
-import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
+import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
 import type { AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
 import { OPERATIONS, type OperationPolicy } from '../operations-catalogue.ts';
@@ -133,13 +134,34 @@ function authorize(services: Services, request: FastifyRequest, reply: FastifyRe
   // Global keys (no scopes, the common case) skip this: one length check on the hot path.
   const keyScopes = scope.actor.apiKey.scopes;
   if (keyScopes.length > 0 && !policy.openToScopedKeys) assertScopesAllow(keyScopes, addressedResource(policy, request, scope));
-  if (!services.rateLimits) return;
-  return thenMaybe(services.rateLimits.check(scope, policy.category), (decision) => {
-    setRateLimitHeaders(reply, decision);
-    if (!decision.allowed) {
-      throw new TooManyRequestsError(decision.category, decision.limit, Math.max(1, Math.ceil(decision.resetMs / 1000)));
-    }
-  });
+  const limited = services.rateLimits
+    ? thenMaybe(services.rateLimits.check(scope, policy.category), (decision) => {
+        setRateLimitHeaders(reply, decision);
+        if (!decision.allowed) {
+          throw new TooManyRequestsError(decision.category, decision.limit, Math.max(1, Math.ceil(decision.resetMs / 1000)));
+        }
+      })
+    : undefined;
+  // After the rate limit: a flood is refused before it costs a namespace lookup.
+  const declared = policy.namespace;
+  if (!declared) return limited;
+  return thenMaybe(limited, () => enterNamespace(services, request, scope, declared.operation));
+}
+
+/** X-Namespace (Mixpeek's SDKs) or X-Namespace-Id (some of its connectors): a namespace id or name. */
+function namespaceHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-namespace'] ?? request.headers['x-namespace-id'];
+  if (value === undefined) return undefined;
+  const identifier = (Array.isArray(value) ? value.join(',') : value).trim();
+  if (identifier === '' || identifier.includes(',')) {
+    throw new BadRequestError('X-Namespace must name one namespace, by id or name', { header: 'X-Namespace' }, 'invalid_namespace_header');
+  }
+  return identifier;
+}
+
+async function enterNamespace(services: Services, request: FastifyRequest, scope: CallerScope, operation: NamespaceOperation | undefined): Promise<void> {
+  const identifier = namespaceHeader(request);
+  if (identifier !== undefined) request.scope = await services.namespaces.enter(scope, identifier, operation);
 }
 
 /** The resource the catalogue says this request addresses, with its id from the path. */
