@@ -2,7 +2,8 @@ import type { Kysely, Updateable } from 'kysely';
 import type { ApiKey } from '../../../engine/accounts/types.ts';
 import type { ApiKeyPatch, ApiKeyRepository } from '../../../engine/accounts/account-repositories.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
-import type { ApiKeysTable, Database } from '../database-types.ts';
+import type { Database } from '../database-types.ts';
+import type { ApiKeysTable } from './tables.ts';
 import { translatingUniqueViolation } from '../unique-violation.ts';
 import { toApiKey, toJson } from '../row-mappers.ts';
 

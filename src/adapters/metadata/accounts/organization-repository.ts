@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountTier, Organization } from '../../../engine/accounts/types.ts';
 import type { OrganizationPatch, OrganizationRepository } from '../../../engine/accounts/account-repositories.ts';
-import type { Database, OrganizationsTable } from '../database-types.ts';
+import type { Database } from '../database-types.ts';
+import type { OrganizationsTable } from './tables.ts';
 import { toJson, toOrganization } from '../row-mappers.ts';
 import type { Updateable } from 'kysely';
 

@@ -2,7 +2,8 @@ import type { Kysely, Updateable } from 'kysely';
 import type { User } from '../../../engine/accounts/types.ts';
 import type { UserListFilter, UserPatch, UserRepository } from '../../../engine/accounts/account-repositories.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
-import type { Database, UsersTable } from '../database-types.ts';
+import type { Database } from '../database-types.ts';
+import type { UsersTable } from './tables.ts';
 import { translatingUniqueViolation } from '../unique-violation.ts';
 import { toJson, toUser } from '../row-mappers.ts';
 
