@@ -106,7 +106,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorate('metadataStore', runtime.store);
   app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
-  app.decorateRequest('principal', null);
+  app.decorateRequest('scope', null);
   app.decorateRequest('charge', null);
   app.decorateRequest('operation', null);
 

@@ -18,6 +18,7 @@ import { startRedis, type PrivateRedis } from './helpers/redis-server.ts';
 import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
 import { BACKEND, createTestApp, freshStore, uniqueName, type TestApp } from './helpers/test-app.ts';
 import { dropRedisPrefix } from './helpers/shared-redis.ts';
+import { scopeFor } from './helpers/scopes.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 /** Long enough that only an invalidation (never the TTL) can explain a change showing up. */
@@ -57,7 +58,7 @@ describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
     const direct = await behindTheAppsBack(t);
     try {
       const key = await direct.apiKeys.findByHash(sha256Hex(other.apiKey));
-      await direct.apiKeys.update(otherInternalId, key!.keyId, { status: 'revoked' });
+      await direct.apiKeys.update(await scopeFor(direct, otherInternalId), key!.keyId, { status: 'revoked' });
       await direct.organizations.update(otherInternalId, { organizationName: 'Renamed Behind The Back' }, new Date().toISOString());
     } finally {
       await direct.close();
@@ -65,7 +66,7 @@ describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
 
     // Writes in this organization: a top-up, a spend (what priced routes do), a PATCH.
     assert.equal((await t.call({ method: 'POST', url: '/v1/organizations/credits', payload: { credits: 10 } })).statusCode, 200);
-    await t.app.services.credits.spend({ organizationInternalId: ownInternalId, keyId: null, operation: 'test', credits: 1, referenceId: uniqueName('spend') });
+    await t.app.services.credits.spend(await scopeFor(t.app.metadataStore, ownInternalId), { operation: 'test', credits: 1, referenceId: uniqueName('spend') });
     assert.equal((await t.call({ method: 'PATCH', url: '/v1/organizations', payload: { organization_name: 'Still Mine' } })).statusCode, 200);
     const own = await t.call({ method: 'GET', url: '/v1/organizations' });
     assert.equal(own.json().organization_name, 'Still Mine');
@@ -76,7 +77,7 @@ describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
     assert.equal(cached.json().organization_name, 'Other Org', 'and from its cached view');
 
     // A write in the other organization itself drops its entries: the revocation now shows.
-    await t.app.services.credits.spend({ organizationInternalId: otherInternalId, keyId: null, operation: 'test', credits: 1, referenceId: uniqueName('spend') });
+    await t.app.services.credits.spend(await scopeFor(t.app.metadataStore, otherInternalId), { operation: 'test', credits: 1, referenceId: uniqueName('spend') });
     assert.equal((await t.call({ method: 'GET', url: '/v1/organizations', key: other.apiKey })).statusCode, 401);
   });
 
@@ -91,7 +92,7 @@ describe(`read-cache invalidation by scope [${BACKEND}]`, () => {
     const direct = await behindTheAppsBack(t);
     try {
       const secondKey = await direct.apiKeys.findByHash(sha256Hex(second.key));
-      await direct.apiKeys.update(orgId, secondKey!.keyId, { status: 'revoked' });
+      await direct.apiKeys.update(await scopeFor(direct, orgId), secondKey!.keyId, { status: 'revoked' });
     } finally {
       await direct.close();
     }

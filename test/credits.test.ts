@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { InsufficientCreditsError } from '../src/engine/errors.ts';
 import { getOrganization, otherOrganization } from './helpers/accounts.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
+import { scopeFor } from './helpers/scopes.ts';
 
 describe(`credit debits [${BACKEND}]`, () => {
   let t: TestApp;
@@ -19,8 +20,9 @@ describe(`credit debits [${BACKEND}]`, () => {
     return { ...other, internalId: org!.internalId };
   }
 
-  const spend = (internalId: string, credits: number, referenceId: string) =>
-    t.app.services.credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'test_operation', credits, referenceId });
+  const spend = async (internalId: string, credits: number, referenceId: string) =>
+    t.app.services.credits.spend(await scopeFor(t.app.metadataStore, internalId), { operation: 'test_operation', credits, referenceId });
+  const ledgerSum = async (internalId: string) => t.app.metadataStore.ledger.sumMillis(await scopeFor(t.app.metadataStore, internalId));
 
   test('100 concurrent debits on a small balance never double-spend or go negative', async () => {
     const org = await freshOrganization(); // 1,000 credits
@@ -37,7 +39,7 @@ describe(`credit debits [${BACKEND}]`, () => {
     const view = await getOrganization(t, org.apiKey);
     assert.equal(view.credit_count, 10);
     assert.equal(view.current_month_usage, 990);
-    assert.equal(await t.app.metadataStore.ledger.sumMillis(org.internalId), 10_000);
+    assert.equal(await ledgerSum(org.internalId), 10_000);
   });
 
   test('with auto-billing every debit proceeds and the overdraft is recorded', async () => {
@@ -48,7 +50,7 @@ describe(`credit debits [${BACKEND}]`, () => {
     assert.equal(results.filter((r) => r!.overdraft).length, 34);
     const view = await getOrganization(t, org.apiKey);
     assert.equal(view.credit_count, -500);
-    assert.equal(await t.app.metadataStore.ledger.sumMillis(org.internalId), -500_000);
+    assert.equal(await ledgerSum(org.internalId), -500_000);
   });
 
   test('fractional costs add up exactly: 30 searches at 0.1 credit spend 3 credits', async () => {
@@ -57,7 +59,7 @@ describe(`credit debits [${BACKEND}]`, () => {
     const view = await getOrganization(t, org.apiKey);
     assert.equal(view.credit_count, 997);
     assert.equal(view.current_month_usage, 3);
-    assert.equal(await t.app.metadataStore.ledger.sumMillis(org.internalId), 997_000);
+    assert.equal(await ledgerSum(org.internalId), 997_000);
   });
 
   test('a reference is charged once; a refund gives back exactly once', async () => {
@@ -66,9 +68,9 @@ describe(`credit debits [${BACKEND}]`, () => {
     const again = await spend(org.internalId, 7, 'request:abc');
     assert.equal(again!.entryId, first!.entryId);
     assert.equal((await getOrganization(t, org.apiKey)).credit_count, 993);
-    await Promise.all([1, 2, 3].map(() => t.app.services.credits.refund(org.internalId, null, 'test_operation', first!, 'request:abc')));
+    await Promise.all([1, 2, 3].map(() => scopeFor(t.app.metadataStore, org.internalId).then((scope) => t.app.services.credits.refund(scope, 'test_operation', first!, 'request:abc'))));
     assert.equal((await getOrganization(t, org.apiKey)).credit_count, 1000);
-    assert.equal(await t.app.metadataStore.ledger.sumMillis(org.internalId), 1_000_000);
+    assert.equal(await ledgerSum(org.internalId), 1_000_000);
   });
 
   test('concurrent top-ups and debits keep the ledger equal to the balance', async () => {
@@ -79,6 +81,6 @@ describe(`credit debits [${BACKEND}]`, () => {
     ]);
     const stored = await t.app.metadataStore.organizations.findByInternalId(org.internalId);
     assert.ok(stored!.creditBalanceMillis >= 0);
-    assert.equal(await t.app.metadataStore.ledger.sumMillis(org.internalId), stored!.creditBalanceMillis);
+    assert.equal(await ledgerSum(org.internalId), stored!.creditBalanceMillis);
   });
 });

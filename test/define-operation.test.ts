@@ -24,7 +24,7 @@ describe(`defineOperation [${BACKEND}]`, () => {
       url: '/v1/test-who-am-i',
       policy: { category: 'metadata', permission: 'admin', credits: 0 },
       schema: { response: { 200: Type.Object({ email: Type.String(), permission: Type.String() }) } },
-      handler: async (_request, caller) => ({ email: caller.user.email, permission: caller.permission }),
+      handler: async (_request, scope) => ({ email: scope.actor.user.email, permission: scope.permission }),
     });
     const open = defineOperation({
       operationId: 'test_open',

@@ -9,6 +9,7 @@ import { provisionOrganization } from '../src/engine/accounts/provision-organiza
 import { createUser } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, uniqueName, type TestApp } from './helpers/test-app.ts';
+import { scopeFor } from './helpers/scopes.ts';
 
 type Json = Record<string, any>;
 const ADMIN_EMAIL = 'admin@tessera.local';
@@ -171,7 +172,7 @@ describe(`balances stay exact integers of thousandths [${BACKEND}]`, () => {
 
   async function ledgerAgrees(internalId: string): Promise<number> {
     const stored = await t.app.metadataStore.organizations.findByInternalId(internalId);
-    const sum = await t.app.metadataStore.ledger.sumMillis(internalId);
+    const sum = await t.app.metadataStore.ledger.sumMillis(await scopeFor(t.app.metadataStore, internalId));
     assert.equal(sum, stored!.creditBalanceMillis, 'the ledger sums to the balance');
     assert.ok(Number.isSafeInteger(stored!.creditBalanceMillis), `balance ${stored!.creditBalanceMillis} is a safe integer`);
     return stored!.creditBalanceMillis;

@@ -55,7 +55,7 @@ for (const limiter of limiterStores) {
       assert.equal(refused.headers['x-ratelimit-remaining'], '0');
       // The refused request never reached its handler.
       const org = await t.app.metadataStore.organizations.findByPublicId(last.json().organization_id);
-      assert.equal(await t.app.metadataStore.users.findByEmail(org!.internalId, 'late@example.com'), undefined);
+      assert.equal(await t.app.metadataStore.users.findByEmail({ organization: org!, namespace: null }, 'late@example.com'), undefined);
     });
 
     test('a PATCH of rate_limits applies to the next request', async () => {

@@ -8,17 +8,20 @@ import { loadOrCreateKeyFile } from '../src/adapters/secrets/secrets-key.ts';
 import { openMetadataStore } from '../src/compose.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
+import type { RequestScope } from '../src/engine/scope/request-scope.ts';
 import { keyFor, otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
+import { scopeFor } from './helpers/scopes.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, freshStore, uniqueName, type TestApp } from './helpers/test-app.ts';
 
 const SECRETS = '/v1/organizations/secrets';
 const secret = (name: string) => `${SECRETS}/${encodeURIComponent(name)}`;
 
-async function organizationOf(t: TestApp, key: string): Promise<{ internalId: string }> {
+/** The organization of a key, as the system acting for it (what later consumers of reveal() hold). */
+async function organizationOf(t: TestApp, key: string): Promise<RequestScope> {
   const apiKey = await t.app.metadataStore.apiKeys.findByHash(sha256Hex(key));
   assert.ok(apiKey);
-  return { internalId: apiKey.organizationInternalId };
+  return scopeFor(t.app.metadataStore, apiKey.organizationInternalId);
 }
 
 async function create(t: TestApp, name: string, value: string, key?: string) {
@@ -86,16 +89,16 @@ describe(`organization secrets [${BACKEND}]`, () => {
     const org = await organizationOf(t, t.adminKey);
     const direct = await openMetadataStore(t.config);
     try {
-      const row = await direct.secrets.find(org.internalId, 'raw_check');
+      const row = await direct.secrets.find(org, 'raw_check');
       assert.ok(row);
       assert.match(row.sealedValue, /^v1\.[A-Za-z0-9+/]+=*$/);
       for (const form of [value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex')]) assert.ok(!row.sealedValue.includes(form));
       // The same value sealed twice differs (a random IV per value).
       await t.call({ method: 'PUT', url: secret('raw_check'), payload: { secret_value: value } });
-      const again = await direct.secrets.find(org.internalId, 'raw_check');
+      const again = await direct.secrets.find(org, 'raw_check');
       assert.notEqual(again?.sealedValue, row.sealedValue);
       // A sealed value moved to another row does not open there.
-      await direct.secrets.updateValue(org.internalId, 'raw_other', again!.sealedValue, new Date().toISOString());
+      await direct.secrets.updateValue(org, 'raw_other', again!.sealedValue, new Date().toISOString());
       await assert.rejects(t.app.services.secrets.reveal(org, 'raw_other'), (err: any) => err.code === 'secrets_key_mismatch' && err.status === 500);
       assert.equal(await t.app.services.secrets.reveal(org, 'raw_check'), value);
     } finally {

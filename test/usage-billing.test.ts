@@ -9,6 +9,7 @@ import type { Clock } from '../src/engine/ports/clock.ts';
 import { createKey, createUser, getOrganization, keyFor, otherOrganization } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, uniqueName, type TestApp } from './helpers/test-app.ts';
+import { scopeFor } from './helpers/scopes.ts';
 
 const ADMIN_EMAIL = 'admin@tessera.local';
 const keysOf = (email: string) => `/v1/organizations/users/${encodeURIComponent(email)}/api-keys`;
@@ -47,9 +48,9 @@ async function ledgerOf(t: TestApp) {
   return {
     internalId,
     balanceMillis: async () => (await t.app.metadataStore.organizations.findByInternalId(internalId))!.creditBalanceMillis,
-    sumMillis: () => t.app.metadataStore.ledger.sumMillis(internalId),
-    spend: (credits: number, operation: string, keyId: string | null = null, referenceId = uniqueName('ref')) =>
-      t.app.services.credits.spend({ organizationInternalId: internalId, keyId, operation, credits, referenceId }),
+    sumMillis: async () => t.app.metadataStore.ledger.sumMillis(await scopeFor(t.app.metadataStore, internalId)),
+    spend: async (credits: number, operation: string, keyId: string | null = null, referenceId = uniqueName('ref')) =>
+      t.app.services.credits.spend(await scopeFor(t.app.metadataStore, internalId, keyId), { operation, credits, referenceId }),
   };
 }
 
@@ -576,7 +577,7 @@ describe(`Monthly grant [${BACKEND}]`, () => {
     assert.equal(april.current_month_usage, 0);
     assert.equal(await ledger.balanceMillis(), 1_970_000);
     await assertLedgerMatchesBalance(t, ledger);
-    const grant = await t.app.metadataStore.ledger.findByReference(ledger.internalId, 'monthly_grant:2026-04-01');
+    const grant = await t.app.metadataStore.ledger.findByReference(await scopeFor(t.app.metadataStore, ledger.internalId), 'monthly_grant:2026-04-01');
     assert.ok(grant);
     assert.equal(grant.amountMillis, 1_000_000);
     assert.equal(grant.operation, 'monthly_grant');
@@ -638,12 +639,12 @@ describe(`Credit ledger [${BACKEND}]`, () => {
     assert.equal(await ledger.balanceMillis(), 1_500_000 - 263_633);
 
     const services = t.app.services.credits;
-    await services.refund(ledger.internalId, adminKeyId, 'mixed', spends[4]!, 'refund-a');
-    await services.refund(ledger.internalId, adminKeyId, 'mixed', spends[3]!, 'refund-b');
+    await services.refund(await scopeFor(t.app.metadataStore, ledger.internalId, adminKeyId), 'mixed', spends[4]!, 'refund-a');
+    await services.refund(await scopeFor(t.app.metadataStore, ledger.internalId, adminKeyId), 'mixed', spends[3]!, 'refund-b');
     await assertLedgerMatchesBalance(t, ledger);
     assert.equal(await ledger.balanceMillis(), 1_500_000 - 10_300);
     // Refunds are idempotent by reference.
-    await services.refund(ledger.internalId, adminKeyId, 'mixed', spends[4]!, 'refund-a');
+    await services.refund(await scopeFor(t.app.metadataStore, ledger.internalId, adminKeyId), 'mixed', spends[4]!, 'refund-a');
     assert.equal(await ledger.balanceMillis(), 1_500_000 - 10_300);
 
     // So are spends: the same reference is charged once.
@@ -680,10 +681,11 @@ describe(`refunds and rounding [${BACKEND}]`, () => {
     const org = await getJson(t, '/v1/organizations');
     const internalId = (await t.app.metadataStore.organizations.findByPublicId(org.organization_id))!.internalId;
     const credits = t.app.services.credits;
-    const spent = await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'extract', credits: 250, referenceId: 'r1' });
-    await credits.refund(internalId, null, 'extract', spent!, 'r1');
-    await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'half', credits: 0.5, referenceId: 'h1' });
-    await credits.spend({ organizationInternalId: internalId, keyId: null, operation: 'other_half', credits: 0.5, referenceId: 'h2' });
+    const scope = await scopeFor(t.app.metadataStore, internalId);
+    const spent = await credits.spend(scope, { operation: 'extract', credits: 250, referenceId: 'r1' });
+    await credits.refund(scope, 'extract', spent!, 'r1');
+    await credits.spend(scope, { operation: 'half', credits: 0.5, referenceId: 'h1' });
+    await credits.spend(scope, { operation: 'other_half', credits: 0.5, referenceId: 'h2' });
     const after = await getJson(t, '/v1/organizations');
     assert.equal(after.credit_count, 999);
     assert.equal(after.current_month_usage, 1);

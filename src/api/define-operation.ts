@@ -15,8 +15,8 @@ import type {
   RouteGenericInterface,
   RouteHandlerMethod,
 } from 'fastify';
-import type { Principal } from '../engine/accounts/types.ts';
-import { requestPrincipal } from './plugins/authentication.ts';
+import type { CallerScope } from '../engine/scope/request-scope.ts';
+import { requestScope } from './plugins/authentication.ts';
 import { PUBLIC, type OperationPolicy, type PublicAccess } from './policy.ts';
 import type { RouteOperation } from './route-policy.ts';
 
@@ -24,8 +24,8 @@ import type { RouteOperation } from './route-policy.ts';
  * What an authenticated handler is told about its caller. The one place that names it: handlers
  * take it from their second parameter, never from the request.
  */
-export type Caller = Principal;
-const callerOf: (request: FastifyRequest) => Caller = requestPrincipal;
+export type Caller = CallerScope;
+const callerOf: (request: FastifyRequest) => Caller = requestScope;
 
 export type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -57,7 +57,7 @@ interface OperationFields<S extends FastifySchema> {
 
 export interface AuthenticatedOperation<S extends FastifySchema = FastifySchema> extends OperationFields<S> {
   policy: OperationPolicy;
-  handler: (request: OperationRequest<S>, caller: Caller, reply: OperationReply<S>) => OperationResult<S>;
+  handler: (request: OperationRequest<S>, scope: Caller, reply: OperationReply<S>) => OperationResult<S>;
 }
 
 export interface PublicOperation<S extends FastifySchema = FastifySchema> extends OperationFields<S> {

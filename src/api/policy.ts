@@ -1,7 +1,7 @@
 // What an operation's definition says about who may call it and what it costs: the catalogue entry
 // that defineOperation carries next to its route (src/api/define-operation.ts). The catalogue as a
 // whole (operations-catalogue.ts) is derived from the definitions, so each policy is written once.
-import type { Permission, RateLimitCategory } from '../engine/accounts/types.ts';
+import type { NamespaceOperation, Permission, RateLimitCategory } from '../engine/accounts/types.ts';
 
 export interface OperationPolicy {
   category: RateLimitCategory;
@@ -20,6 +20,13 @@ export interface OperationPolicy {
   resource?: ResourceDeclaration;
   /** Scoped keys may call it whatever their scopes: clients read their own organization to check a key. */
   openToScopedKeys?: boolean;
+  /**
+   * Works inside a namespace: admission resolves X-Namespace (or X-Namespace-Id) by id or name into
+   * the request scope, and a namespace-scoped key needs a scope covering it (and `operation`).
+   * Without the header the scope has no namespace and the route decides (by the addressed resource,
+   * across namespaces, or 400).
+   */
+  namespace?: { operation?: NamespaceOperation };
 }
 
 export type ResourceDeclaration = { type: 'organization' } | { type: 'user' | 'api_key'; param?: string };

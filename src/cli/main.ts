@@ -4,12 +4,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { configOrExit } from '../config.ts';
 import { openRuntime } from '../runtime.ts';
 import { runWorker } from '../worker.ts';
-import { issueApiKey } from '../engine/accounts/api-key-service.ts';
 import { provisionOrganization } from '../engine/accounts/provision-organization.ts';
 import { ACCOUNT_TIERS, PERMISSIONS, type Permission } from '../engine/accounts/types.ts';
 import { normaliseEmail } from '../engine/accounts/user-service.ts';
 import { TesseraError } from '../engine/errors.ts';
 import type { MetadataStore } from '../engine/ports/metadata-store.ts';
+import { systemScope } from '../engine/scope/request-scope.ts';
+import type { Services } from '../engine/services.ts';
 
 const program = new Command('tessera').description('Self-hostable Mixpeek API server').showHelpAfterError();
 
@@ -76,19 +77,20 @@ keys
   .option('--permissions <list>', `comma-separated: ${PERMISSIONS.join(', ')}`, permissionList, ['read'] as Permission[])
   .option('--json', 'machine-readable output')
   .action(async (opts: { org: string; email: string; name: string; permissions: Permission[]; json?: boolean }) =>
-    withStore(async (store) => {
-      const issued = await store.transaction(async (repos) => {
-        const org = await repos.organizations.findByPublicId(opts.org);
-        if (!org) throw new CliError(`No organization ${opts.org}`);
-        const user = await repos.users.findByEmail(org.internalId, normaliseEmail(opts.email));
-        if (!user) throw new CliError(`No user ${opts.email} in ${opts.org}`);
-        return issueApiKey(
-          repos,
-          org.internalId,
-          user,
-          { name: opts.name, description: 'Created with the tessera CLI', permissions: opts.permissions, scopes: [], rateLimitOverride: null, expiresAt: null },
-          { createdBy: null, now: new Date() },
-        );
+    withStore(async (store, services) => {
+      const org = await store.organizations.findByPublicId(opts.org);
+      if (!org) throw new CliError(`No organization ${opts.org}`);
+      // The operator acts as the system within that organization: the same checks as the API
+      // (the owner's role ceiling, the api_keys quota), no caller key to compare against.
+      const scope = systemScope(org, 'cli');
+      if (!(await store.users.findByEmail(scope, normaliseEmail(opts.email)))) throw new CliError(`No user ${opts.email} in ${opts.org}`);
+      const issued = await services.apiKeys.create(scope, opts.email, {
+        name: opts.name,
+        description: 'Created with the tessera CLI',
+        permissions: opts.permissions,
+        scopes: [],
+        rateLimitOverride: null,
+        expiresAt: null,
       });
       print(
         opts.json,
@@ -100,10 +102,10 @@ keys
 
 class CliError extends Error {}
 
-async function withStore(fn: (store: MetadataStore) => Promise<void>, migrateFirst = true): Promise<void> {
+async function withStore(fn: (store: MetadataStore, services: Services) => Promise<void>, migrateFirst = true): Promise<void> {
   const runtime = await openRuntime(configOrExit(), { role: 'cli', migrate: migrateFirst });
   try {
-    await fn(runtime.store);
+    await fn(runtime.store, runtime.services);
   } finally {
     await runtime.close();
   }

@@ -17,6 +17,7 @@ import { keepCacheCoherent } from './cache/cache-coherence.ts';
 import type { InvalidationBus } from './ports/invalidation-bus.ts';
 import type { SecretCipher } from './ports/secret-cipher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
+import { NamespaceResolution, NO_NAMESPACES, type NamespaceDirectory } from './scope/namespace-resolution.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -26,6 +27,8 @@ export interface Services {
   credits: CreditService;
   usage: UsageService;
   secrets: SecretService;
+  /** Moves a request's or a job's scope into a namespace (X-Namespace, a job's namespace_id). */
+  namespaces: NamespaceResolution;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -57,6 +60,8 @@ export interface ServiceDependencies {
   /** Carries committed changes to and from the other API processes (Redis); absent: this process only. */
   invalidationBus?: InvalidationBus | null | undefined;
   secretCipher: SecretCipher;
+  /** Where namespaces are looked up (default: none exist yet). */
+  namespaceDirectory?: NamespaceDirectory;
   /** A stored secret did not decrypt: for the log, naming the key source to check. */
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
 }
@@ -75,6 +80,7 @@ export function createServices(deps: ServiceDependencies): Services {
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
+    namespaces: new NamespaceResolution(deps.namespaceDirectory ?? NO_NAMESPACES),
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

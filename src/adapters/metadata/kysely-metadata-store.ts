@@ -2,20 +2,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { ChangeListener } from '../../engine/ports/data-changes.ts';
-import type { AccountRepositories, MetadataStore } from '../../engine/ports/metadata-store.ts';
+import type { MetadataStore } from '../../engine/ports/metadata-store.ts';
+import type { Repositories } from '../../engine/ports/unit-of-work.ts';
 import { ChangeCollector, ChangeRecorder } from './change-recorder.ts';
 import type { Database } from './database-types.ts';
-import { KyselyApiKeyRepository } from './api-key-repository.ts';
-import { KyselyCreditLedgerRepository } from './credit-ledger-repository.ts';
-import { KyselyRequestUsageRepository } from './request-usage-repository.ts';
 import { connect, type ConnectOptions } from './connect.ts';
 import { isTimeoutFault } from './driver-faults.ts';
-import { KyselyMarkerRepository } from './marker-repository.ts';
 import { columnTypes, type Backend } from './migrations/column-types.ts';
 import { MIGRATIONS } from './migrations/index.ts';
-import { KyselyOrganizationRepository } from './organization-repository.ts';
-import { KyselySecretRepository } from './secret-repository.ts';
-import { KyselyUserRepository } from './user-repository.ts';
+import { repositoriesFor } from './repository-factories.ts';
 
 /**
  * Takes SQLite's write lock, retrying asynchronously: better-sqlite3's busy_timeout waits
@@ -38,26 +33,11 @@ async function beginImmediate(conn: Kysely<Database>, busyTimeoutMs: number): Pr
   }
 }
 
-function repositoriesFor(db: Kysely<Database>): AccountRepositories {
-  return {
-    markers: new KyselyMarkerRepository(db),
-    ledger: new KyselyCreditLedgerRepository(db),
-    requestUsage: new KyselyRequestUsageRepository(db),
-    organizations: new KyselyOrganizationRepository(db),
-    users: new KyselyUserRepository(db),
-    apiKeys: new KyselyApiKeyRepository(db),
-    secrets: new KyselySecretRepository(db),
-  };
-}
+// The store is also every repository outside a transaction (store.users, store.ledger, …): the
+// members come from the module factories, assigned in the constructor.
+export interface KyselyMetadataStore extends Repositories {}
 
 export class KyselyMetadataStore implements MetadataStore {
-  readonly markers;
-  readonly ledger;
-  readonly requestUsage;
-  readonly organizations;
-  readonly users;
-  readonly apiKeys;
-  readonly secrets;
   private readonly listeners = new Set<ChangeListener>();
 
   private constructor(
@@ -67,22 +47,18 @@ export class KyselyMetadataStore implements MetadataStore {
   ) {
     // A write outside a transaction has committed once it has run: report it right away. `db`
     // itself stays without the recorder, so a transaction's writes are reported only on commit.
-    const repos = repositoriesFor(
-      db.withPlugin(
-        new ChangeRecorder((attribution) => {
-          const changes = new ChangeCollector();
-          changes.add(attribution);
-          this.emit(changes);
-        }),
+    Object.assign(
+      this,
+      repositoriesFor(
+        db.withPlugin(
+          new ChangeRecorder((attribution) => {
+            const changes = new ChangeCollector();
+            changes.add(attribution);
+            this.emit(changes);
+          }),
+        ),
       ),
     );
-    this.markers = repos.markers;
-    this.ledger = repos.ledger;
-    this.requestUsage = repos.requestUsage;
-    this.organizations = repos.organizations;
-    this.users = repos.users;
-    this.apiKeys = repos.apiKeys;
-    this.secrets = repos.secrets;
   }
 
   static async open(options: ConnectOptions): Promise<KyselyMetadataStore> {
@@ -90,7 +66,7 @@ export class KyselyMetadataStore implements MetadataStore {
     return new KyselyMetadataStore(db, backend, options);
   }
 
-  async transaction<T>(fn: (repos: AccountRepositories) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     const changes = new ChangeCollector();
     const recorder = new ChangeRecorder((attribution) => changes.add(attribution));
     // A rollback (fn or the commit throws) leaves here before emit: nothing is reported.

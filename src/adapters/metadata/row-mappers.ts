@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import { DEFAULT_SPENDING_CAPS, type SpendingCaps } from '../../engine/accounts/types.ts';
 import type { AccountTier, ApiKey, KeyStatus, Organization, Permission, RateLimits, ResourceScope, User, UserRole, UserStatus } from '../../engine/accounts/types.ts';
-import type { ApiKeysTable, OrganizationsTable, UsersTable } from './database-types.ts';
+import type { ApiKeysTable, OrganizationsTable, UsersTable } from './accounts/tables.ts';
 
 /** SQLite returns JSON columns as text, PostgreSQL (jsonb) as parsed values. */
 export function fromJson<T>(value: unknown): T {

@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, 
 import type { Services } from '../../engine/services.ts';
 import { satisfies } from '../../engine/accounts/permissions.ts';
 import { assertScopesAllow, type AddressedResource } from '../../engine/accounts/scopes.ts';
-import type { Principal } from '../../engine/accounts/types.ts';
+import type { NamespaceOperation } from '../../engine/accounts/types.ts';
+import type { CallerScope } from '../../engine/scope/request-scope.ts';
 import type { Spend } from '../../engine/billing/credit-service.ts';
-import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
+import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../engine/errors.ts';
 import type { AuthFailureThrottle } from '../../engine/limits/auth-failure-throttle.ts';
 import type { RateLimitDecision } from '../../engine/limits/rate-limit-policy.ts';
 import type { OperationPolicy } from '../policy.ts';
@@ -21,7 +22,8 @@ import { isPromise, thenMaybe, type MaybePromise } from '../../lib/maybe-promise
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal: Principal | null;
+    /** Who calls, in which organization (and namespace): set by admission, taken first by every service call. */
+    scope: CallerScope | null;
     /** The catalogue entry of the matched route, resolved once per request. */
     operation: ResolvedOperation | null;
     /** The fixed-cost charge taken for this request, if any (refunded on failure). */
@@ -57,12 +59,12 @@ export function requireApiKey(scope: FastifyInstance): void {
 
   // Callback style (no promise): counting a request is a map update.
   scope.addHook('onResponse', (request, reply, done) => {
-    const principal = request.principal;
+    const scope = request.scope;
     const operation = request.operation;
-    if (services.requestUsage && principal && operation) {
+    if (services.requestUsage && scope && operation) {
       services.requestUsage.record({
-        organizationInternalId: principal.organization.internalId,
-        keyId: principal.apiKey.keyId,
+        organizationInternalId: scope.organization.internalId,
+        keyId: scope.actor.apiKey.keyId,
         operationId: operation.operationId,
         method: request.method,
         route: operation.route,
@@ -85,7 +87,7 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
   if (!policy) throw new ForbiddenError('Operation is not in the catalogue');
   request.operation = { operationId, policy, route: route.url ?? request.url };
   const throttle = services.authFailures;
-  let cached: Principal | undefined;
+  let cached: CallerScope | undefined;
   try {
     cached = services.authenticator.fromCache(request.headers.authorization);
   } catch (err) {
@@ -98,10 +100,10 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
   // presenter holds a real key. A guess can never be one; answering it tells a guesser nothing.
   if (cached && !services.credits.grantDue(cached.organization)) return authorize(services, request, reply, cached, policy);
   return (async () => {
-    const principal = cached ?? (await authenticateThrottled(services, throttle, request));
+    let scope = cached ?? (await authenticateThrottled(services, throttle, request));
     // The grant check is a string comparison; only a due grant costs a round trip.
-    if (services.credits.grantDue(principal.organization)) principal.organization = await services.credits.ensureMonthlyGrant(principal.organization);
-    await authorize(services, request, reply, principal, policy);
+    if (services.credits.grantDue(scope.organization)) scope = { ...scope, organization: await services.credits.ensureMonthlyGrant(scope.organization) };
+    await authorize(services, request, reply, scope, policy);
   })();
 }
 
@@ -110,7 +112,7 @@ function admit(services: Services, request: FastifyRequest, reply: FastifyReply)
  * would still let a guesser learn which guess was a real key); each failure counts against the
  * address, in the same counter store as the rate limits, so every process sees it.
  */
-async function authenticateThrottled(services: Services, throttle: AuthFailureThrottle | null, request: FastifyRequest): Promise<Principal> {
+async function authenticateThrottled(services: Services, throttle: AuthFailureThrottle | null, request: FastifyRequest): Promise<CallerScope> {
   if (!throttle) return services.authenticator.authenticate(request.headers.authorization);
   await throttle.check(request.ip);
   try {
@@ -121,29 +123,51 @@ async function authenticateThrottled(services: Services, throttle: AuthFailureTh
   }
 }
 
-function authorize(services: Services, request: FastifyRequest, reply: FastifyReply, principal: Principal, policy: OperationPolicy): MaybePromise<void> {
-  request.principal = principal;
-  if (!satisfies(principal.permission, policy.permission)) {
+function authorize(services: Services, request: FastifyRequest, reply: FastifyReply, scope: CallerScope, policy: OperationPolicy): MaybePromise<void> {
+  request.scope = scope;
+  if (!satisfies(scope.permission, policy.permission)) {
     throw new ForbiddenError(`This operation requires the '${policy.permission}' permission`, {
       required: policy.permission,
-      granted: principal.permission,
+      granted: scope.permission,
     });
   }
   // Global keys (no scopes, the common case) skip this: one length check on the hot path.
-  if (principal.apiKey.scopes.length > 0 && !policy.openToScopedKeys) assertScopesAllow(principal.apiKey.scopes, addressedResource(policy, request, principal));
-  if (!services.rateLimits) return;
-  return thenMaybe(services.rateLimits.check(principal, policy.category), (decision) => {
-    setRateLimitHeaders(reply, decision);
-    if (!decision.allowed) {
-      throw new TooManyRequestsError(decision.category, decision.limit, Math.max(1, Math.ceil(decision.resetMs / 1000)));
-    }
-  });
+  const keyScopes = scope.actor.apiKey.scopes;
+  if (keyScopes.length > 0 && !policy.openToScopedKeys) assertScopesAllow(keyScopes, addressedResource(policy, request, scope));
+  const limited = services.rateLimits
+    ? thenMaybe(services.rateLimits.check(scope, policy.category), (decision) => {
+        setRateLimitHeaders(reply, decision);
+        if (!decision.allowed) {
+          throw new TooManyRequestsError(decision.category, decision.limit, Math.max(1, Math.ceil(decision.resetMs / 1000)));
+        }
+      })
+    : undefined;
+  // After the rate limit: a flood is refused before it costs a namespace lookup.
+  const declared = policy.namespace;
+  if (!declared) return limited;
+  return thenMaybe(limited, () => enterNamespace(services, request, scope, declared.operation));
+}
+
+/** X-Namespace (Mixpeek's SDKs) or X-Namespace-Id (some of its connectors): a namespace id or name. */
+function namespaceHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-namespace'] ?? request.headers['x-namespace-id'];
+  if (value === undefined) return undefined;
+  const identifier = (Array.isArray(value) ? value.join(',') : value).trim();
+  if (identifier === '' || identifier.includes(',')) {
+    throw new BadRequestError('X-Namespace must name one namespace, by id or name', { header: 'X-Namespace' }, 'invalid_namespace_header');
+  }
+  return identifier;
+}
+
+async function enterNamespace(services: Services, request: FastifyRequest, scope: CallerScope, operation: NamespaceOperation | undefined): Promise<void> {
+  const identifier = namespaceHeader(request);
+  if (identifier !== undefined) request.scope = await services.namespaces.enter(scope, identifier, operation);
 }
 
 /** The resource the catalogue says this request addresses, with its id from the path. */
-function addressedResource(policy: OperationPolicy, request: FastifyRequest, principal: Principal): AddressedResource {
+function addressedResource(policy: OperationPolicy, request: FastifyRequest, scope: CallerScope): AddressedResource {
   const declared = policy.resource ?? { type: 'organization' };
-  if (declared.type === 'organization') return { type: 'organization', id: principal.organization.organizationId };
+  if (declared.type === 'organization') return { type: 'organization', id: scope.organization.organizationId };
   const value = declared.param ? (request.params as Record<string, string | undefined>)[declared.param] : undefined;
   if (value === undefined) return { type: declared.type, id: '*' };
   // Emails are stored and matched lower-case.
@@ -153,10 +177,7 @@ function addressedResource(policy: OperationPolicy, request: FastifyRequest, pri
 /** Charges the operation's fixed cost after validation, before the handler: bad input spends nothing. */
 function chargeHook(services: Services, credits: number): preHandlerAsyncHookHandler {
   return async (request) => {
-    const principal = requestPrincipal(request);
-    request.charge = await services.credits.spend({
-      organizationInternalId: principal.organization.internalId,
-      keyId: principal.apiKey.keyId,
+    request.charge = await services.credits.spend(requestScope(request), {
       operation: operationIdOf(request),
       credits,
       referenceId: `request:${request.id}`,
@@ -168,9 +189,9 @@ function chargeHook(services: Services, credits: number): preHandlerAsyncHookHan
 function refundHook(services: Services): onSendHookHandler {
   return async (request, reply, payload) => {
     const charge = request.charge;
-    if (charge && reply.statusCode >= 400 && request.principal) {
+    if (charge && reply.statusCode >= 400 && request.scope) {
       request.charge = null;
-      await services.credits.refund(request.principal.organization.internalId, request.principal.apiKey.keyId, operationIdOf(request), charge, `request:${request.id}`);
+      await services.credits.refund(request.scope, operationIdOf(request), charge, `request:${request.id}`);
     }
     return payload;
   };
@@ -180,9 +201,10 @@ function asArray<T>(hooks: T | T[] | undefined): T[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
 
-export function requestPrincipal(request: FastifyRequest): Principal {
-  if (!request.principal) throw new UnauthorizedError();
-  return request.principal;
+/** The request scope admission built; only reachable on routes behind requireApiKey. */
+export function requestScope(request: FastifyRequest): CallerScope {
+  if (!request.scope) throw new UnauthorizedError();
+  return request.scope;
 }
 
 export interface ResolvedOperation {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KEY_STATUSES, PERMISSIONS } from '../../engine/accounts/types.ts';
+import { KEY_STATUSES, NAMESPACE_OPERATIONS, PERMISSIONS } from '../../engine/accounts/types.ts';
 import { MAX_RATE_LIMIT_PER_MINUTE } from '../../engine/bounds.ts';
 import { Nullable } from './nullable.ts';
 import { QueryObject } from './query.ts';
@@ -8,10 +8,6 @@ export const Permission = Type.Unsafe<(typeof PERMISSIONS)[number]>({ $id: 'Perm
 export const KeyStatus = Type.Unsafe<(typeof KEY_STATUSES)[number]>({ $id: 'KeyStatus', type: 'string', enum: [...KEY_STATUSES], title: 'KeyStatus' });
 
 const RESOURCE_TYPES = ['organization', 'user', 'api_key', 'namespace', 'collection', 'bucket', 'retriever', 'cluster', 'taxonomy', 'storage_connection', 'alert'] as const;
-const NAMESPACE_OPERATIONS = [
-  'read_data', 'write_data', 'delete_data', 'execute_retriever', 'create_retriever', 'delete_retriever', 'execute_job',
-  'cancel_job', 'create_cluster', 'delete_cluster', 'modify_cluster', 'modify_infrastructure', 'manage_permissions',
-] as const;
 
 export const ResourceType = Type.Unsafe<(typeof RESOURCE_TYPES)[number]>({ $id: 'ResourceType', type: 'string', enum: [...RESOURCE_TYPES], title: 'ResourceType' });
 export const NamespaceOperation = Type.Unsafe<(typeof NAMESPACE_OPERATIONS)[number]>({

@@ -1,12 +1,15 @@
 import { AlreadyExistsError, BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { UniqueViolation, type AccountRepositories, type ApiKeyPatch, type MetadataStore } from '../ports/metadata-store.ts';
+import { UniqueViolation, type MetadataStore } from '../ports/metadata-store.ts';
+import type { Repositories } from '../ports/unit-of-work.ts';
+import { actingUserId, actorResourceScopes, type RequestScope, type TenantScope } from '../scope/request-scope.ts';
+import type { ApiKeyPatch } from './account-repositories.ts';
 import { newId } from '../../lib/ids.ts';
 import { keyPrefixOf, newApiKeySecret, sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ApiKeyChanges } from './api-key-commands.ts';
 import { highestPermission, roleCeiling, satisfies } from './permissions.ts';
 import { assertScopesGrantable } from './scopes.ts';
-import type { ApiKey, Permission, Principal, ResourceScope, User } from './types.ts';
+import type { ApiKey, Permission, ResourceScope, User } from './types.ts';
 import { normaliseEmail } from './user-service.ts';
 import { assertWithinQuota } from './quotas.ts';
 
@@ -47,43 +50,44 @@ export class ApiKeyService {
     private readonly clock: Clock,
   ) {}
 
-  async create(principal: Principal, email: string, input: NewApiKey): Promise<IssuedApiKey> {
-    const orgId = principal.organization.internalId;
+  async create(scope: RequestScope, email: string, input: NewApiKey): Promise<IssuedApiKey> {
+    const orgId = scope.organization.internalId;
     return this.store.transaction(async (repos) => {
-      const owner = await this.ownerFor(repos, principal, email);
-      assertGrantable(principal, input.permissions);
-      assertScopesGrantable(principal.apiKey.scopes, input.scopes);
+      const owner = await this.ownerFor(repos, scope, email);
+      assertGrantable(scope, input.permissions);
+      assertScopesGrantable(actorResourceScopes(scope), input.scopes);
       const now = this.clock.now();
       assertFuture(input.expiresAt, now);
       await repos.organizations.lock(orgId);
       const org = await repos.organizations.findByInternalId(orgId);
-      if (org) assertWithinQuota(org, 'api_keys', await repos.apiKeys.countActive(orgId, now.toISOString()));
-      return issueApiKey(repos, orgId, owner, input, { createdBy: principal.user.userId, now });
+      // The tier's quota limits what a tenant's own keys create; the operator (the CLI's system
+      // actor) provisions above it, as it could by changing the tier.
+      if (org && scope.actor.kind === 'api_key') assertWithinQuota(org, 'api_keys', await repos.apiKeys.countActive(scope, now.toISOString()));
+      return issueApiKey(repos, scope, owner, input, { createdBy: actingUserId(scope), now });
     });
   }
 
-  async list(principal: Principal, email: string, includeRevoked: boolean): Promise<ApiKey[]> {
-    const owner = await this.ownerFor(this.store, principal, email);
-    return this.store.apiKeys.listForUser(principal.organization.internalId, owner.userId, includeRevoked);
+  async list(scope: RequestScope, email: string, includeRevoked: boolean): Promise<ApiKey[]> {
+    const owner = await this.ownerFor(this.store, scope, email);
+    return this.store.apiKeys.listForUser(scope, owner.userId, includeRevoked);
   }
 
-  async update(principal: Principal, email: string, keyName: string, changes: ApiKeyChanges): Promise<ApiKey> {
-    const orgId = principal.organization.internalId;
+  async update(scope: RequestScope, email: string, keyName: string, changes: ApiKeyChanges): Promise<ApiKey> {
     const patch = apiKeyPatchOf(changes);
     return this.store.transaction(async (repos) => {
-      const { key, owner } = await this.manageableKey(repos, principal, email, keyName);
+      const { key, owner } = await this.manageableKey(repos, scope, email, keyName);
       if (patch.permissions) {
-        assertGrantable(principal, patch.permissions);
+        assertGrantable(scope, patch.permissions);
         assertWithinRole(owner, patch.permissions);
       }
-      if (patch.scopes !== undefined) assertScopesGrantable(principal.apiKey.scopes, patch.scopes);
+      if (patch.scopes !== undefined) assertScopesGrantable(actorResourceScopes(scope), patch.scopes);
       if (patch.expiresAt) assertFuture(patch.expiresAt, this.clock.now());
       if (patch.status !== undefined && patch.status !== key.status && key.status !== 'active') {
         throw new BadRequestError(`An API key that is ${key.status} cannot change status`, { status: key.status }, 'api_key_status_final');
       }
-      if (patch.status === 'revoked' && key.status !== 'revoked') Object.assign(patch, this.revocation(principal));
+      if (patch.status === 'revoked' && key.status !== 'revoked') Object.assign(patch, this.revocation(scope));
       try {
-        const updated = await repos.apiKeys.update(orgId, key.keyId, patch);
+        const updated = await repos.apiKeys.update(scope, key.keyId, patch);
         if (!updated) throw new NotFoundError('api_key', keyName);
         return updated;
       } catch (err) {
@@ -93,39 +97,37 @@ export class ApiKeyService {
     });
   }
 
-  async revoke(principal: Principal, email: string, keyName: string): Promise<void> {
-    const orgId = principal.organization.internalId;
+  async revoke(scope: RequestScope, email: string, keyName: string): Promise<void> {
     await this.store.transaction(async (repos) => {
-      const { key } = await this.manageableKey(repos, principal, email, keyName);
-      await repos.apiKeys.update(orgId, key.keyId, { status: 'revoked', ...this.revocation(principal) });
+      const { key } = await this.manageableKey(repos, scope, email, keyName);
+      await repos.apiKeys.update(scope, key.keyId, { status: 'revoked', ...this.revocation(scope) });
     });
   }
 
   /** Replaces the secret in place: the old one stops authenticating with this commit. */
-  async rotate(principal: Principal, email: string, keyName: string): Promise<IssuedApiKey> {
-    const orgId = principal.organization.internalId;
+  async rotate(scope: RequestScope, email: string, keyName: string): Promise<IssuedApiKey> {
     return this.store.transaction(async (repos) => {
-      const { key } = await this.manageableKey(repos, principal, email, keyName);
+      const { key } = await this.manageableKey(repos, scope, email, keyName);
       if (key.status !== 'active') throw new BadRequestError(`An API key that is ${key.status} cannot be rotated`, { status: key.status }, 'api_key_status_final');
       const secret = newApiKeySecret();
-      const apiKey = await repos.apiKeys.update(orgId, key.keyId, { keyHash: sha256Hex(secret), keyPrefix: keyPrefixOf(secret) });
+      const apiKey = await repos.apiKeys.update(scope, key.keyId, { keyHash: sha256Hex(secret), keyPrefix: keyPrefixOf(secret) });
       if (!apiKey) throw new NotFoundError('api_key', keyName);
       return { apiKey, secret };
     });
   }
 
-  private revocation(principal: Principal): ApiKeyPatch {
-    return { revokedAt: this.clock.now().toISOString(), revokedBy: principal.user.userId };
+  private revocation(scope: RequestScope): ApiKeyPatch {
+    return { revokedAt: this.clock.now().toISOString(), revokedBy: actingUserId(scope) };
   }
 
   /**
    * Keys hang off a user. Managing your own keys needs `write`; anyone else's needs `admin`.
    * A user outside the caller's organization is reported as missing.
    */
-  private async ownerFor(repos: Pick<AccountRepositories, 'users'>, principal: Principal, email: string): Promise<User> {
-    const owner = await repos.users.findByEmail(principal.organization.internalId, normaliseEmail(email));
+  private async ownerFor(repos: Pick<Repositories, 'users'>, scope: RequestScope, email: string): Promise<User> {
+    const owner = await repos.users.findByEmail(scope, normaliseEmail(email));
     if (!owner) throw new NotFoundError('user', email);
-    if (owner.userId !== principal.user.userId && !satisfies(principal.permission, 'admin')) {
+    if (owner.userId !== actingUserId(scope) && !satisfies(scope.permission, 'admin')) {
       throw new ForbiddenError("Managing another user's API keys requires the admin permission", { required: 'admin' });
     }
     return owner;
@@ -136,30 +138,30 @@ export class ApiKeyService {
    * nothing the caller does not hold. Without the second rule a write key could rotate an admin
    * key of the same user and receive its new secret.
    */
-  private async manageableKey(repos: AccountRepositories, principal: Principal, email: string, keyName: string): Promise<{ key: ApiKey; owner: User }> {
-    const owner = await this.ownerFor(repos, principal, email);
-    const key = await repos.apiKeys.findLiveByName(principal.organization.internalId, owner.userId, keyName);
+  private async manageableKey(repos: Repositories, scope: RequestScope, email: string, keyName: string): Promise<{ key: ApiKey; owner: User }> {
+    const owner = await this.ownerFor(repos, scope, email);
+    const key = await repos.apiKeys.findLiveByName(scope, owner.userId, keyName);
     if (!key) throw new NotFoundError('api_key', keyName);
     if (key.name === PROTECTED_KEY_NAME) {
       throw new ForbiddenError(`The '${PROTECTED_KEY_NAME}' key cannot be updated, deleted or rotated`, { key_name: keyName });
     }
     const held = highestPermission(key.permissions);
-    if (held && !satisfies(principal.permission, held)) {
-      throw new ForbiddenError(`Managing a key that holds '${held}' requires '${held}'; the calling key holds '${principal.permission}'`, {
+    if (held && !satisfies(scope.permission, held)) {
+      throw new ForbiddenError(`Managing a key that holds '${held}' requires '${held}'; the calling key holds '${scope.permission}'`, {
         required: held,
-        granted: principal.permission,
+        granted: scope.permission,
       });
     }
     // Nor a key that reaches further: a scoped key rotating a global one would receive global reach.
-    assertScopesGrantable(principal.apiKey.scopes, key.scopes);
+    assertScopesGrantable(actorResourceScopes(scope), key.scopes);
     return { key, owner };
   }
 }
 
 /** Creates a key for a user; shared by the service, bootstrap and the CLI. */
 export async function issueApiKey(
-  repos: AccountRepositories,
-  organizationInternalId: string,
+  repos: Repositories,
+  tenant: TenantScope,
   owner: User,
   input: NewApiKey,
   options: { createdBy: string | null; now: Date; secret?: string | undefined },
@@ -168,7 +170,7 @@ export async function issueApiKey(
   const secret = options.secret ?? newApiKeySecret();
   const apiKey: ApiKey = {
     keyId: newId('apiKey'),
-    organizationInternalId,
+    organizationInternalId: tenant.organization.internalId,
     userId: owner.userId,
     name: input.name,
     description: input.description,
@@ -195,10 +197,10 @@ export async function issueApiKey(
 }
 
 /** No one hands out more than they hold. */
-function assertGrantable(principal: Principal, permissions: readonly Permission[]): void {
+function assertGrantable(scope: RequestScope, permissions: readonly Permission[]): void {
   const requested = highestPermission(permissions);
-  if (requested && !satisfies(principal.permission, requested)) {
-    throw new ForbiddenError(`Cannot grant '${requested}': the calling key holds '${principal.permission}'`, { required: requested, granted: principal.permission });
+  if (requested && !satisfies(scope.permission, requested)) {
+    throw new ForbiddenError(`Cannot grant '${requested}': the calling key holds '${scope.permission}'`, { required: requested, granted: scope.permission });
   }
 }
 

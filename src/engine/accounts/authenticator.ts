@@ -4,7 +4,7 @@ import type { MetadataStore } from '../ports/metadata-store.ts';
 import { sha256Hex } from '../../lib/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
 import { effectivePermission } from './permissions.ts';
-import type { Principal } from './types.ts';
+import { callerScope, type CallerScope } from '../scope/request-scope.ts';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const KEY_SHAPE = /^sk_[A-Za-z0-9_-]{16,200}$/;
@@ -23,16 +23,16 @@ function hashOfBearer(authorization: string | undefined): string {
  * The one decision over a caller, shared by both paths: throws for an inactive key or user or a key
  * without permissions, and says which write (if any) the request owes.
  */
-function assess(caller: CachedCaller, nowMs: number): { principal: Principal; due: 'none' | 'expired' | 'touch' } {
+function assess(caller: CachedCaller, nowMs: number): { scope: CallerScope; due: 'none' | 'expired' | 'touch' } {
   const { apiKey, user, organization } = caller;
   if (apiKey.status !== 'active' || user.status !== 'active') throw new UnauthorizedError();
   const permission = effectivePermission(apiKey.permissions, user.role);
   if (permission === null) throw new UnauthorizedError();
-  // A fresh principal per request: later hooks replace its organization (monthly grant).
-  const principal = { organization, user, apiKey, permission };
-  if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= nowMs) return { principal, due: 'expired' };
-  if (apiKey.lastUsedAt === null || nowMs - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) return { principal, due: 'touch' };
-  return { principal, due: 'none' };
+  // A fresh scope per request: admission may replace its organization (monthly grant) and namespace.
+  const scope = callerScope(organization, user, apiKey, permission);
+  if (apiKey.expiresAt !== null && Date.parse(apiKey.expiresAt) <= nowMs) return { scope, due: 'expired' };
+  if (apiKey.lastUsedAt === null || nowMs - Date.parse(apiKey.lastUsedAt) >= LAST_USED_RESOLUTION_MS) return { scope, due: 'touch' };
+  return { scope, due: 'none' };
 }
 
 export class Authenticator {
@@ -48,45 +48,45 @@ export class Authenticator {
    * read cache keyed by that hash), so neither the message nor a string comparison can tell a
    * near-miss from a stranger. Status, expiry and role are checked on every request, cached or not.
    */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(authorization: string | undefined): Promise<CallerScope> {
     const keyHash = hashOfBearer(authorization);
     const caller = this.cache.caller(keyHash) ?? (await this.load(keyHash));
     const now = this.clock.now();
-    const { principal, due } = assess(caller, now.getTime());
+    const { scope, due } = assess(caller, now.getTime());
     if (due === 'expired') {
-      await this.store.apiKeys.update(caller.apiKey.organizationInternalId, caller.apiKey.keyId, { status: 'expired' });
+      await this.store.apiKeys.update(scope, caller.apiKey.keyId, { status: 'expired' });
       throw new UnauthorizedError();
     }
     if (due === 'touch') {
       const at = now.toISOString();
       // Updating the cached copy too keeps this write to once a minute per key.
       caller.apiKey.lastUsedAt = at;
-      await this.store.apiKeys.touchLastUsed(caller.apiKey.keyId, at);
+      await this.store.apiKeys.touchLastUsed(scope, caller.apiKey.keyId, at);
     }
-    return principal;
+    return scope;
   }
 
   /**
-   * The same decision without I/O, for callers in the read cache: a Principal when it can be
+   * The same decision without I/O, for callers in the read cache: a scope when it can be
    * decided from memory, undefined when the caller must go through authenticate() (not cached, or
    * a write is due: last_used_at or an expiry to record). Failures throw as authenticate() does.
    */
-  fromCache(authorization: string | undefined): Principal | undefined {
+  fromCache(authorization: string | undefined): CallerScope | undefined {
     const caller = this.cache.caller(hashOfBearer(authorization));
     if (!caller) return undefined;
-    const { principal, due } = assess(caller, this.clock.now().getTime());
-    return due === 'none' ? principal : undefined;
+    const { scope, due } = assess(caller, this.clock.now().getTime());
+    return due === 'none' ? scope : undefined;
   }
 
   private async load(keyHash: string): Promise<CachedCaller> {
     const readAt = this.cache.snapshot();
     const apiKey = await this.store.apiKeys.findByHash(keyHash);
     if (!apiKey) throw new UnauthorizedError();
-    const [user, organization] = await Promise.all([
-      this.store.users.findById(apiKey.organizationInternalId, apiKey.userId),
-      this.store.organizations.findByInternalId(apiKey.organizationInternalId),
-    ]);
-    if (!user || !organization) throw new UnauthorizedError();
+    // The key names its tenant; the user is then read within it, like every tenant read.
+    const organization = await this.store.organizations.findByInternalId(apiKey.organizationInternalId);
+    if (!organization) throw new UnauthorizedError();
+    const user = await this.store.users.findById({ organization, namespace: null }, apiKey.userId);
+    if (!user) throw new UnauthorizedError();
     const caller = { apiKey, user, organization };
     // Only usable callers are kept; a revoked key or suspended user is looked up again next time.
     if (apiKey.status === 'active' && user.status === 'active') this.cache.rememberCaller(keyHash, caller, readAt);

@@ -1,4 +1,4 @@
-import type { AccountRepositories } from '../ports/metadata-store.ts';
+import type { Repositories } from '../ports/unit-of-work.ts';
 import { newId } from '../../lib/ids.ts';
 import { MAX_BALANCE_MILLIS } from '../bounds.ts';
 import { BadRequestError } from '../errors.ts';
@@ -17,7 +17,7 @@ export interface NewOrganization {
  * The starting credits stand for the current billing period's allocation, so the next monthly
  * grant comes at the next cycle day.
  */
-export async function createOrganization(repos: AccountRepositories, input: NewOrganization, now: Date): Promise<Organization> {
+export async function createOrganization(repos: Repositories, input: NewOrganization, now: Date): Promise<Organization> {
   if (!Number.isSafeInteger(input.credits * MILLIS_PER_CREDIT) || input.credits < 0 || input.credits * MILLIS_PER_CREDIT > MAX_BALANCE_MILLIS) {
     throw new BadRequestError(`The starting balance must be a whole number of credits from 0 to ${Math.floor(MAX_BALANCE_MILLIS / MILLIS_PER_CREDIT)}`, null, 'invalid_credit_amount');
   }

@@ -1,7 +1,9 @@
 // Creating an organization with its first admin: what the CLI offers operators (Mixpeek has no
 // public endpoint for it), and what bootstrap does on first start.
 import { systemClock, type Clock } from '../ports/clock.ts';
-import type { AccountRepositories, MetadataStore } from '../ports/metadata-store.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { Repositories } from '../ports/unit-of-work.ts';
+import { tenantOf } from '../scope/request-scope.ts';
 import { issueApiKey, PROTECTED_KEY_NAME } from './api-key-service.ts';
 import { createOrganization } from './create-organization.ts';
 import type { AccountTier } from './types.ts';
@@ -29,9 +31,10 @@ export async function provisionOrganization(store: MetadataStore, request: Provi
 }
 
 /** The same, inside a transaction the caller already holds. */
-export async function provisionOrganizationWith(repos: AccountRepositories, request: ProvisionRequest, now: Date): Promise<ProvisionedOrganization> {
+export async function provisionOrganizationWith(repos: Repositories, request: ProvisionRequest, now: Date): Promise<ProvisionedOrganization> {
   const org = await createOrganization(repos, { organizationName: request.organizationName, accountType: request.accountType, credits: request.credits }, now);
-  const admin = await createUser(repos, org.internalId, {
+  const tenant = tenantOf(org);
+  const admin = await createUser(repos, tenant, {
     email: request.adminEmail,
     userName: request.adminName,
     avatarUrl: null,
@@ -40,7 +43,7 @@ export async function provisionOrganizationWith(repos: AccountRepositories, requ
   }, now);
   const { secret } = await issueApiKey(
     repos,
-    org.internalId,
+    tenant,
     admin,
     { name: PROTECTED_KEY_NAME, description: 'Organization admin key', permissions: ['admin'], scopes: [], rateLimitOverride: null, expiresAt: null },
     { createdBy: null, now, secret: request.apiKey },

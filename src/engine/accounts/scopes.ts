@@ -9,6 +9,8 @@ import type { ResourceScope } from './types.ts';
 export interface AddressedResource {
   type: string;
   id: string;
+  /** The NamespaceOperation the request performs there, when the catalogue names one. */
+  operation?: string | undefined;
 }
 
 function idCovers(pattern: string, id: string): boolean {
@@ -29,14 +31,17 @@ function operationsCover(granted: readonly string[] | null | undefined, requeste
 
 export function scopesAllow(scopes: readonly ResourceScope[], resource: AddressedResource): boolean {
   if (scopes.length === 0) return true;
-  return scopes.some((s) => s.resource_type === resource.type && idCovers(s.resource_id, resource.id));
+  return scopes.some(
+    (s) => s.resource_type === resource.type && idCovers(s.resource_id, resource.id) && (resource.operation === undefined || s.operations == null || s.operations.includes(resource.operation)),
+  );
 }
 
 /** Refuses a scoped key outside its scopes, naming the scope it would need. */
 export function assertScopesAllow(scopes: readonly ResourceScope[], resource: AddressedResource): void {
   if (scopesAllow(scopes, resource)) return;
-  throw new ForbiddenError(`This API key's scopes do not include ${resource.type} '${resource.id}'`, {
-    required_scope: { resource_type: resource.type, resource_id: resource.id },
+  const operation = resource.operation === undefined ? '' : ` for '${resource.operation}'`;
+  throw new ForbiddenError(`This API key's scopes do not include ${resource.type} '${resource.id}'${operation}`, {
+    required_scope: { resource_type: resource.type, resource_id: resource.id, ...(resource.operation === undefined ? {} : { operations: [resource.operation] }) },
   });
 }
 

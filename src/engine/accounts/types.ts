@@ -17,6 +17,24 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const PERMISSIONS = ['read', 'write', 'delete', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What a namespace scope of an API key may allow (null there: everything its permissions allow). */
+export const NAMESPACE_OPERATIONS = [
+  'read_data',
+  'write_data',
+  'delete_data',
+  'execute_retriever',
+  'create_retriever',
+  'delete_retriever',
+  'execute_job',
+  'cancel_job',
+  'create_cluster',
+  'delete_cluster',
+  'modify_cluster',
+  'modify_infrastructure',
+  'manage_permissions',
+] as const;
+export type NamespaceOperation = (typeof NAMESPACE_OPERATIONS)[number];
+
 export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
@@ -105,13 +123,4 @@ export interface OrganizationView {
   users: User[];
   /** Spent in the current billing period, from the credit ledger. */
   currentMonthUsageMillis: number;
-}
-
-/** Who is calling: resolved once per request by authentication. */
-export interface Principal {
-  organization: Organization;
-  user: User;
-  apiKey: ApiKey;
-  /** The highest permission the key may exercise, already capped by the user's role. */
-  permission: Permission;
 }

@@ -1,8 +1,11 @@
 import { AlreadyExistsError, BadRequestError, NotFoundError } from '../errors.ts';
-import { UniqueViolation, type AccountRepositories, type MetadataStore, type UserListFilter, type UserPatch } from '../ports/metadata-store.ts';
+import { UniqueViolation, type MetadataStore } from '../ports/metadata-store.ts';
+import type { Repositories } from '../ports/unit-of-work.ts';
+import { actingUserId, type RequestScope, type TenantScope } from '../scope/request-scope.ts';
+import type { UserListFilter, UserPatch } from './account-repositories.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Principal, User, UserRole } from './types.ts';
+import type { User, UserRole } from './types.ts';
 import type { UserChanges } from './user-commands.ts';
 
 export interface NewUser {
@@ -35,58 +38,55 @@ export class UserService {
     private readonly clock: Clock,
   ) {}
 
-  async create(principal: Principal, input: NewUser): Promise<User> {
-    const orgId = principal.organization.internalId;
-    return this.store.transaction(async (repos) => createUser(repos, orgId, input, this.clock.now()));
+  async create(scope: RequestScope, input: NewUser): Promise<User> {
+    return this.store.transaction(async (repos) => createUser(repos, scope, input, this.clock.now()));
   }
 
-  async list(principal: Principal, filter: UserListFilter) {
-    return this.store.users.list(principal.organization.internalId, filter);
+  async list(scope: RequestScope, filter: UserListFilter) {
+    return this.store.users.list(scope, filter);
   }
 
-  async get(principal: Principal, email: string): Promise<User> {
-    return this.require(this.store, principal.organization.internalId, email);
+  async get(scope: RequestScope, email: string): Promise<User> {
+    return this.require(this.store, scope, email);
   }
 
-  async update(principal: Principal, email: string, changes: UserChanges): Promise<User> {
-    const orgId = principal.organization.internalId;
+  async update(scope: RequestScope, email: string, changes: UserChanges): Promise<User> {
     const patch = userPatchOf(changes);
     return this.store.transaction(async (repos) => {
-      const user = await this.require(repos, orgId, email);
+      const user = await this.require(repos, scope, email);
       const losesAdmin =
         user.role === 'admin' && user.status === 'active' && ((patch.role && patch.role !== 'admin') || (patch.status && patch.status !== 'active'));
-      if (losesAdmin) await assertNotLastAdmin(repos, orgId);
-      const updated = await repos.users.update(orgId, user.userId, patch, this.clock.now().toISOString());
+      if (losesAdmin) await assertNotLastAdmin(repos, scope);
+      const updated = await repos.users.update(scope, user.userId, patch, this.clock.now().toISOString());
       if (!updated) throw new NotFoundError('user', email);
       return updated;
     });
   }
 
   /** Deletes the user and revokes every key it holds, in one transaction. */
-  async delete(principal: Principal, email: string): Promise<void> {
-    const orgId = principal.organization.internalId;
+  async delete(scope: RequestScope, email: string): Promise<void> {
     await this.store.transaction(async (repos) => {
-      const user = await this.require(repos, orgId, email);
-      if (user.role === 'admin' && user.status === 'active') await assertNotLastAdmin(repos, orgId);
-      await repos.apiKeys.revokeAllForUser(orgId, user.userId, this.clock.now().toISOString(), principal.user.userId);
-      await repos.users.delete(orgId, user.userId);
+      const user = await this.require(repos, scope, email);
+      if (user.role === 'admin' && user.status === 'active') await assertNotLastAdmin(repos, scope);
+      await repos.apiKeys.revokeAllForUser(scope, user.userId, this.clock.now().toISOString(), actingUserId(scope));
+      await repos.users.delete(scope, user.userId);
     });
   }
 
-  private async require(repos: AccountRepositories, orgId: string, email: string): Promise<User> {
-    const user = await repos.users.findByEmail(orgId, normaliseEmail(email));
+  private async require(repos: Pick<Repositories, 'users'>, scope: TenantScope, email: string): Promise<User> {
+    const user = await repos.users.findByEmail(scope, normaliseEmail(email));
     if (!user) throw new NotFoundError('user', email);
     return user;
   }
 }
 
-export async function createUser(repos: AccountRepositories, organizationInternalId: string, input: NewUser, now: Date): Promise<User> {
+export async function createUser(repos: Repositories, tenant: TenantScope, input: NewUser, now: Date): Promise<User> {
   const email = normaliseEmail(input.email);
-  if (await repos.users.findByEmail(organizationInternalId, email)) throw new AlreadyExistsError('user', 'email', email, 'user_email_taken');
+  if (await repos.users.findByEmail(tenant, email)) throw new AlreadyExistsError('user', 'email', email, 'user_email_taken');
   const at = now.toISOString();
   const user: User = {
     userId: newId('user'),
-    organizationInternalId,
+    organizationInternalId: tenant.organization.internalId,
     email,
     userName: input.userName,
     avatarUrl: input.avatarUrl,
@@ -105,8 +105,8 @@ export async function createUser(repos: AccountRepositories, organizationInterna
   return user;
 }
 
-async function assertNotLastAdmin(repos: AccountRepositories, orgId: string): Promise<void> {
-  if ((await repos.users.countActiveAdmins(orgId)) <= 1) {
+async function assertNotLastAdmin(repos: Repositories, tenant: TenantScope): Promise<void> {
+  if ((await repos.users.countActiveAdmins(tenant)) <= 1) {
     throw new BadRequestError('An organization must keep at least one active admin user', null, 'last_admin');
   }
 }

@@ -4,15 +4,16 @@
 import { MAX_BALANCE_MILLIS, MAX_TOP_UP_CREDITS } from '../bounds.ts';
 import { BadRequestError, InsufficientCreditsError, NotFoundError, SpendingCapReachedError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { AccountRepositories, MetadataStore } from '../ports/metadata-store.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { Repositories } from '../ports/unit-of-work.ts';
+import { actingKeyId, tenantOf, type RequestScope, type TenantScope } from '../scope/request-scope.ts';
+import { refundOperation, totalSpent } from './spending.ts';
 import { newId } from '../../lib/ids.ts';
 import { MILLIS_PER_CREDIT, rateLimitsAfterUpgrade, TIERS, tierAfterTopUp, wholeCredits } from '../accounts/tiers.ts';
 import type { AccountTier, Organization } from '../accounts/types.ts';
 import { billingPeriodAt, type BillingPeriod } from './billing-period.ts';
 
 export interface SpendRequest {
-  organizationInternalId: string;
-  keyId: string | null;
   /** What is paid for: an operationId or a finer name (e.g. an extractor). */
   operation: string;
   /** May be fractional (0.1 credit per search); kept exactly in thousandths. */
@@ -80,7 +81,7 @@ export class CreditService {
       const millis = Math.max(0, Math.min(allocation * MILLIS_PER_CREDIT, MAX_BALANCE_MILLIS - current));
       const balance = await repos.organizations.claimGrant(org.internalId, period.key, millis, at);
       if (balance === null || millis === 0) return;
-      await repos.ledger.append(entry(org.internalId, null, 'monthly_grant', millis, balance, `monthly_grant:${period.key}`, at));
+      await repos.ledger.append(entry(org, null, 'monthly_grant', millis, balance, `monthly_grant:${period.key}`, at));
     });
     return (await this.store.organizations.findByInternalId(org.internalId)) ?? org;
   }
@@ -90,37 +91,39 @@ export class CreditService {
    * unless auto-billing is on, in which case the overdraft is recorded for the next invoice — or
    * when the hard spending cap would be passed.
    */
-  async spend(request: SpendRequest): Promise<Spend | null> {
+  async spend(scope: RequestScope, request: SpendRequest): Promise<Spend | null> {
     const millis = Math.round(request.credits * MILLIS_PER_CREDIT);
     if (millis <= 0) return null;
+    const internalId = scope.organization.internalId;
     return this.store.transaction(async (repos) => {
       // The row lock first: it serializes spends of one organization, so the reference check and
       // the cap check below see every committed spend.
-      await repos.organizations.lock(request.organizationInternalId);
-      const previous = await repos.ledger.findByReference(request.organizationInternalId, request.referenceId);
+      await repos.organizations.lock(internalId);
+      const previous = await repos.ledger.findByReference(scope, request.referenceId);
       if (previous) return { entryId: previous.entryId, amountMillis: -previous.amountMillis, balanceAfterMillis: previous.balanceAfterMillis, overdraft: previous.overdraft };
 
-      const org = await repos.organizations.findByInternalId(request.organizationInternalId);
-      if (!org) throw new NotFoundError('organization', request.organizationInternalId);
+      const org = await repos.organizations.findByInternalId(internalId);
+      if (!org) throw new NotFoundError('organization', scope.organization.organizationId);
       await this.assertUnderHardCap(repos, org, millis);
 
       const at = this.clock.now().toISOString();
       const balance = await repos.organizations.debitMillis(org.internalId, millis, org.autoBillingEnabled, at);
       if (balance === null) throw new InsufficientCreditsError(request.credits, wholeCredits(org.creditBalanceMillis));
-      const e = entry(org.internalId, request.keyId, request.operation, -millis, balance, request.referenceId, at, balance < 0);
+      const e = entry(org, actingKeyId(scope), request.operation, -millis, balance, request.referenceId, at, balance < 0);
       await repos.ledger.append(e);
       return { entryId: e.entryId, amountMillis: millis, balanceAfterMillis: balance, overdraft: e.overdraft };
     });
   }
 
   /** Gives back a spend whose work failed. Idempotent through its reference. */
-  async refund(organizationInternalId: string, keyId: string | null, operation: string, spend: Spend, referenceId: string): Promise<void> {
+  async refund(scope: RequestScope, operation: string, spend: Spend, referenceId: string): Promise<void> {
+    const organizationInternalId = scope.organization.internalId;
     await this.store.transaction(async (repos) => {
       await repos.organizations.lock(organizationInternalId);
-      if (await repos.ledger.findByReference(organizationInternalId, `refund:${referenceId}`)) return;
+      if (await repos.ledger.findByReference(scope, `refund:${referenceId}`)) return;
       const at = this.clock.now().toISOString();
       const balance = await repos.organizations.addCreditMillis(organizationInternalId, spend.amountMillis, at);
-      await repos.ledger.append(entry(organizationInternalId, keyId, `refund:${operation}`, spend.amountMillis, balance, `refund:${referenceId}`, at));
+      await repos.ledger.append(entry(scope.organization, actingKeyId(scope), refundOperation(operation), spend.amountMillis, balance, `refund:${referenceId}`, at));
     });
   }
 
@@ -129,7 +132,8 @@ export class CreditService {
    * 1..MAX_TOP_UP_CREDITS or the new balance would pass MAX_BALANCE_MILLIS. The check runs on the
    * row read under the lock, so concurrent top-ups cannot pass it together.
    */
-  async topUp(organizationInternalId: string, keyId: string | null, credits: number): Promise<CreditTopUp> {
+  async topUp(scope: RequestScope, credits: number): Promise<CreditTopUp> {
+    const organizationInternalId = scope.organization.internalId;
     if (!Number.isSafeInteger(credits) || credits < 1 || credits > MAX_TOP_UP_CREDITS) {
       throw new BadRequestError(`A top-up is a whole number of credits from 1 to ${MAX_TOP_UP_CREDITS}`, { credits: String(credits), max: MAX_TOP_UP_CREDITS }, 'invalid_credit_amount');
     }
@@ -137,7 +141,7 @@ export class CreditService {
     return this.store.transaction(async (repos) => {
       await repos.organizations.lock(organizationInternalId);
       const before = await repos.organizations.findByInternalId(organizationInternalId);
-      if (!before) throw new NotFoundError('organization', organizationInternalId);
+      if (!before) throw new NotFoundError('organization', scope.organization.organizationId);
       if (before.creditBalanceMillis + millis > MAX_BALANCE_MILLIS) {
         const maxBalance = wholeCredits(MAX_BALANCE_MILLIS);
         throw new BadRequestError(
@@ -148,7 +152,7 @@ export class CreditService {
       }
       const at = this.clock.now().toISOString();
       const afterMillis = await repos.organizations.addCreditMillis(organizationInternalId, millis, at);
-      await repos.ledger.append(entry(organizationInternalId, keyId, 'credit_purchase', millis, afterMillis, null, at));
+      await repos.ledger.append(entry(before, actingKeyId(scope), 'credit_purchase', millis, afterMillis, null, at));
       const newBalance = wholeCredits(afterMillis);
       const newTier = tierAfterTopUp(before.accountType, newBalance);
       if (newTier !== before.accountType) {
@@ -168,22 +172,22 @@ export class CreditService {
   }
 
   /** Credits spent in the organization's current billing period, in thousandths. */
-  async periodSpentMillis(org: Organization, keyId?: string): Promise<number> {
-    const period = this.period(org);
-    return this.store.ledger.spentMillis(org.internalId, { from: period.start.toISOString(), to: period.end.toISOString() }, keyId);
+  async periodSpentMillis(tenant: TenantScope, keyId?: string): Promise<number> {
+    const period = this.period(tenant.organization);
+    return totalSpent(await this.store.ledger.totalsByOperation(tenant, { from: period.start.toISOString(), to: period.end.toISOString() }, keyId));
   }
 
-  private async assertUnderHardCap(repos: AccountRepositories, org: Organization, millis: number): Promise<void> {
+  private async assertUnderHardCap(repos: Repositories, org: Organization, millis: number): Promise<void> {
     const caps = org.spendingCaps;
     if (!caps.hardCapEnabled || caps.hardCapCents === null) return;
     const period = this.period(org);
-    const spent = await repos.ledger.spentMillis(org.internalId, { from: period.start.toISOString(), to: period.end.toISOString() });
+    const spent = totalSpent(await repos.ledger.totalsByOperation(tenantOf(org), { from: period.start.toISOString(), to: period.end.toISOString() }));
     if (millisToCents(spent + millis) > caps.hardCapCents) throw new SpendingCapReachedError(caps.hardCapCents, Math.floor(millisToCents(spent)));
   }
 }
 
 function entry(
-  organizationInternalId: string,
+  organization: Organization,
   keyId: string | null,
   operation: string,
   amountMillis: number,
@@ -192,5 +196,5 @@ function entry(
   createdAt: string,
   overdraft = false,
 ) {
-  return { entryId: newId('ledgerEntry'), organizationInternalId, keyId, operation, amountMillis, balanceAfterMillis, referenceId, overdraft, createdAt };
+  return { entryId: newId('ledgerEntry'), organizationInternalId: organization.internalId, keyId, operation, amountMillis, balanceAfterMillis, referenceId, overdraft, createdAt };
 }

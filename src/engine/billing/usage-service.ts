@@ -3,10 +3,14 @@
 // choice (overdrafts are allowed and recorded in the ledger for an invoice) and charges nothing.
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { EndpointUsage, MetadataStore, TimeRange } from '../ports/metadata-store.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { TimeRange } from '../ports/time-range.ts';
+import { actingUserId, type RequestScope, type TenantScope } from '../scope/request-scope.ts';
+import type { EndpointUsage } from '../usage/usage-repositories.ts';
+import { spentByOperation, totalSpent } from './spending.ts';
 import { satisfies } from '../accounts/permissions.ts';
 import { MILLIS_PER_CREDIT, nextTier, TIERS, USD_PER_CREDIT } from '../accounts/tiers.ts';
-import type { AccountTier, ApiKey, Principal, SpendingCaps } from '../accounts/types.ts';
+import type { AccountTier, ApiKey, SpendingCaps } from '../accounts/types.ts';
 import type { RequestUsageRecorder } from '../usage/request-usage-recorder.ts';
 import { billingPeriodOfMonth, type BillingPeriod } from './billing-period.ts';
 import { millisToCents, type CreditService } from './credit-service.ts';
@@ -110,14 +114,14 @@ export class UsageService {
   ) {}
 
   /** The credit service owns billing periods and period spending; reports read them from it. */
-  period(principal: Principal): BillingPeriod {
-    return this.credits.period(principal.organization);
+  period(scope: RequestScope): BillingPeriod {
+    return this.credits.period(scope.organization);
   }
 
 
   /** Defaults to the current billing period up to now; ISO-8601 bounds otherwise. */
-  range(principal: Principal, query: UsageRange): TimeRange {
-    const period = this.period(principal);
+  range(scope: RequestScope, query: UsageRange): TimeRange {
+    const period = this.period(scope);
     const from = query.start ? new Date(query.start) : period.start;
     const to = query.end ? new Date(query.end) : this.clock.now();
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new BadRequestError('start and end must be ISO-8601 date-times');
@@ -126,16 +130,17 @@ export class UsageService {
     return { from: from.toISOString(), to: new Date(to.getTime() + 1).toISOString() };
   }
 
-  async organizationUsage(principal: Principal, range: TimeRange): Promise<OrganizationUsageReport> {
+  async organizationUsage(scope: RequestScope, range: TimeRange): Promise<OrganizationUsageReport> {
     await this.recorder?.flush();
-    const org = principal.organization;
-    const period = this.period(principal);
-    const [spent, byOperation, endpoints, periodSpent] = await Promise.all([
-      this.store.ledger.spentMillis(org.internalId, range),
-      this.store.ledger.spentByOperation(org.internalId, range),
-      this.store.requestUsage.byEndpoint(org.internalId, range),
-      this.credits.periodSpentMillis(org),
+    const org = scope.organization;
+    const period = this.period(scope);
+    const [totals, endpoints, periodSpent] = await Promise.all([
+      this.store.ledger.totalsByOperation(scope, range),
+      this.store.requestUsage.byEndpoint(scope, range),
+      this.credits.periodSpentMillis(scope),
     ]);
+    const spent = totalSpent(totals);
+    const byOperation = spentByOperation(totals);
     return {
       organizationId: org.organizationId,
       range,
@@ -149,28 +154,27 @@ export class UsageService {
     };
   }
 
-  async keyUsage(principal: Principal, keyId: string, range: TimeRange): Promise<ApiKeyUsageReport> {
-    const key = await this.accessibleKey(principal, keyId);
-    const endpoints = await this.keyEndpoints(principal, keyId, range, key);
-    const spent = await this.store.ledger.spentMillis(principal.organization.internalId, range, key.keyId);
+  async keyUsage(scope: RequestScope, keyId: string, range: TimeRange): Promise<ApiKeyUsageReport> {
+    const key = await this.accessibleKey(scope, keyId);
+    const endpoints = await this.keyEndpoints(scope, keyId, range, key);
+    const spent = await this.spent(scope, range, key.keyId);
     return { apiKey: key, range, requests: requestCounts(endpoints), creditsUsed: credits(spent) };
   }
 
-  async keyEndpoints(principal: Principal, keyId: string, range: TimeRange, known?: ApiKey): Promise<EndpointReport[]> {
-    const key = known ?? (await this.accessibleKey(principal, keyId));
+  async keyEndpoints(scope: RequestScope, keyId: string, range: TimeRange, known?: ApiKey): Promise<EndpointReport[]> {
+    const key = known ?? (await this.accessibleKey(scope, keyId));
     await this.recorder?.flush();
-    const orgId = principal.organization.internalId;
     const [endpoints, spent] = await Promise.all([
-      this.store.requestUsage.byEndpoint(orgId, range, key.keyId),
-      this.store.ledger.spentByOperation(orgId, range, key.keyId),
+      this.store.requestUsage.byEndpoint(scope, range, key.keyId),
+      this.spentPerOperation(scope, range, key.keyId),
     ]);
     return endpoints.map((e) => ({ ...e, creditsUsed: credits(spent[e.operationId] ?? 0) }));
   }
 
-  async balance(principal: Principal): Promise<CreditBalance> {
-    const org = principal.organization;
+  async balance(scope: RequestScope): Promise<CreditBalance> {
+    const org = scope.organization;
     const now = this.clock.now();
-    const week = await this.store.ledger.spentMillis(org.internalId, { from: new Date(now.getTime() - 7 * DAY_MS).toISOString(), to: new Date(now.getTime() + 1).toISOString() });
+    const week = await this.spent(scope, { from: new Date(now.getTime() - 7 * DAY_MS).toISOString(), to: new Date(now.getTime() + 1).toISOString() });
     const dailyBurn = credits(week) / 7;
     const balanceCredits = Math.floor(credits(org.creditBalanceMillis));
     const next = nextTier(org.accountType, balanceCredits);
@@ -185,10 +189,10 @@ export class UsageService {
     };
   }
 
-  async currentUsage(principal: Principal): Promise<PeriodUsage> {
-    const org = principal.organization;
-    const period = this.period(principal);
-    const spent = await this.credits.periodSpentMillis(org);
+  async currentUsage(scope: RequestScope): Promise<PeriodUsage> {
+    const org = scope.organization;
+    const period = this.period(scope);
+    const spent = await this.credits.periodSpentMillis(scope);
     return {
       period,
       creditsUsed: Math.ceil(credits(spent)),
@@ -198,10 +202,10 @@ export class UsageService {
     };
   }
 
-  async breakdown(principal: Principal, billingMonth: string | undefined): Promise<UsageBreakdown> {
-    const org = principal.organization;
-    const period = billingMonth ? billingPeriodOfMonth(billingMonth, org.billingCycleStart) : this.period(principal);
-    const byOperation = await this.store.ledger.spentByOperation(org.internalId, periodRange(period));
+  async breakdown(scope: RequestScope, billingMonth: string | undefined): Promise<UsageBreakdown> {
+    const org = scope.organization;
+    const period = billingMonth ? billingPeriodOfMonth(billingMonth, org.billingCycleStart) : this.period(scope);
+    const byOperation = await this.spentPerOperation(scope, periodRange(period));
     const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
     const totalCredits = Math.ceil(credits(total));
     return {
@@ -214,14 +218,14 @@ export class UsageService {
     };
   }
 
-  async setAutoBilling(principal: Principal, enabled: boolean): Promise<AutoBillingChange> {
+  async setAutoBilling(scope: RequestScope, enabled: boolean): Promise<AutoBillingChange> {
     const at = this.clock.now().toISOString();
-    await this.store.organizations.update(principal.organization.internalId, { autoBillingEnabled: enabled }, at);
-    return { enabled, period: enabled ? this.period(principal) : null };
+    await this.store.organizations.update(scope.organization.internalId, { autoBillingEnabled: enabled }, at);
+    return { enabled, period: enabled ? this.period(scope) : null };
   }
 
-  async spendingCaps(principal: Principal, caps: SpendingCaps = principal.organization.spendingCaps): Promise<SpendingCapsReport> {
-    const spent = await this.credits.periodSpentMillis(principal.organization);
+  async spendingCaps(scope: RequestScope, caps: SpendingCaps = scope.organization.spendingCaps): Promise<SpendingCapsReport> {
+    const spent = await this.credits.periodSpentMillis(scope);
     const cents = millisToCents(spent);
     return {
       caps,
@@ -233,12 +237,12 @@ export class UsageService {
   }
 
   /** Merged under the organization's row lock, over the caps as stored (not the caller's cached copy). */
-  async updateSpendingCaps(principal: Principal, patch: Partial<SpendingCaps>): Promise<SpendingCapsReport> {
-    const internalId = principal.organization.internalId;
+  async updateSpendingCaps(scope: RequestScope, patch: Partial<SpendingCaps>): Promise<SpendingCapsReport> {
+    const internalId = scope.organization.internalId;
     const caps = await this.store.transaction(async (repos) => {
       await repos.organizations.lock(internalId);
       const current = await repos.organizations.findByInternalId(internalId);
-      if (!current) throw new NotFoundError('organization', principal.organization.organizationId);
+      if (!current) throw new NotFoundError('organization', scope.organization.organizationId);
       const merged: SpendingCaps = { ...current.spendingCaps, ...patch };
       if (merged.hardCapEnabled && merged.hardCapCents === null) {
         throw new BadRequestError('hard_cap_enabled needs a hard_spending_cap', null, 'hard_cap_missing');
@@ -246,14 +250,23 @@ export class UsageService {
       await repos.organizations.update(internalId, { spendingCaps: merged }, this.clock.now().toISOString());
       return merged;
     });
-    return this.spendingCaps(principal, caps);
+    return this.spendingCaps(scope, caps);
+  }
+
+  /** Credits spent in the range (thousandths), refunds netted. */
+  private async spent(tenant: TenantScope, range: TimeRange, keyId?: string): Promise<number> {
+    return totalSpent(await this.store.ledger.totalsByOperation(tenant, range, keyId));
+  }
+
+  private async spentPerOperation(tenant: TenantScope, range: TimeRange, keyId?: string): Promise<Record<string, number>> {
+    return spentByOperation(await this.store.ledger.totalsByOperation(tenant, range, keyId));
   }
 
   /** A key of the caller's organization: your own with read, anyone's with admin. */
-  private async accessibleKey(principal: Principal, keyId: string): Promise<ApiKey> {
-    const key = await this.store.apiKeys.findById(principal.organization.internalId, keyId);
+  private async accessibleKey(scope: RequestScope, keyId: string): Promise<ApiKey> {
+    const key = await this.store.apiKeys.findById(scope, keyId);
     if (!key) throw new NotFoundError('api_key', keyId);
-    if (key.userId !== principal.user.userId && !satisfies(principal.permission, 'admin')) {
+    if (key.userId !== actingUserId(scope) && !satisfies(scope.permission, 'admin')) {
       throw new ForbiddenError("Reading another user's key usage requires the admin permission", { required: 'admin' });
     }
     return key;

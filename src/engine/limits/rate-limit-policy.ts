@@ -1,7 +1,8 @@
 // Which budgets a request counts against: its organization's per-category limit (live from the
 // organization row, so a PATCH applies to the next request) and, when the key has a
 // rate_limit_override, the key's own tighter budget in that category.
-import type { Principal, RateLimitCategory } from '../accounts/types.ts';
+import type { RateLimitCategory } from '../accounts/types.ts';
+import type { CallerScope } from '../scope/request-scope.ts';
 import type { RateLimitCounter, WindowHit } from '../ports/rate-limit-counter.ts';
 import { thenMaybe, type MaybePromise } from '../../lib/maybe-promise.ts';
 
@@ -32,13 +33,13 @@ export class RateLimitPolicy {
    * refund, a concurrent burst on Redis landed all the key's hits before the organization's
    * refusals gave any back, so the key refused (and kept) hits that only the organization refused.
    */
-  check(principal: Principal, category: RateLimitCategory): MaybePromise<RateLimitDecision> {
-    const orgLimit = principal.organization.rateLimits[category];
-    const orgKey = `org:${principal.organization.organizationId}:${category}`;
-    const override = principal.apiKey.rateLimitOverride;
+  check(scope: CallerScope, category: RateLimitCategory): MaybePromise<RateLimitDecision> {
+    const orgLimit = scope.organization.rateLimits[category];
+    const orgKey = `org:${scope.organization.organizationId}:${category}`;
+    const override = scope.actor.apiKey.rateLimitOverride;
     if (override === null) return thenMaybe(this.counter.hit(orgKey), (org) => this.decide(category, orgLimit, org));
     const keyLimit = Math.min(override, orgLimit);
-    const nested = this.counter.hitNested({ key: `key:${principal.apiKey.keyId}:${category}`, limit: keyLimit }, { key: orgKey, limit: orgLimit });
+    const nested = this.counter.hitNested({ key: `key:${scope.actor.apiKey.keyId}:${category}`, limit: keyLimit }, { key: orgKey, limit: orgLimit });
     return thenMaybe(nested, ({ inner, outer }) => {
       const keyDecision = this.decide(category, keyLimit, inner);
       if (outer === null) return keyDecision;

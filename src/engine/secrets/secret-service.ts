@@ -4,12 +4,8 @@ import { AlreadyExistsError, NotFoundError, SecretsKeyMismatchError } from '../e
 import type { Clock } from '../ports/clock.ts';
 import { UniqueViolation } from '../ports/metadata-store.ts';
 import { SecretDecryptionError, type SecretCipher } from '../ports/secret-cipher.ts';
-import type { SecretRepository } from '../ports/secret-repository.ts';
-
-/** The organization a secret belongs to: a request's principal.organization, or a job's organization. */
-export interface SecretOwner {
-  internalId: string;
-}
+import type { RequestScope } from '../scope/request-scope.ts';
+import type { SecretRepository } from './secret-repositories.ts';
 
 export interface KeyMismatch {
   organization_internal_id: string;
@@ -26,41 +22,41 @@ export class SecretService {
     private readonly onKeyMismatch: (mismatch: KeyMismatch) => void = () => {},
   ) {}
 
-  async create(owner: SecretOwner, secretName: string, value: string): Promise<void> {
-    const sealedValue = await this.cipher.seal(value, { organizationInternalId: owner.internalId, secretName });
+  async create(scope: RequestScope, secretName: string, value: string): Promise<void> {
+    const sealedValue = await this.cipher.seal(value, { organizationInternalId: scope.organization.internalId, secretName });
     const now = this.clock.now().toISOString();
     try {
-      await this.secrets.insert({ organizationInternalId: owner.internalId, secretName, sealedValue, createdAt: now, updatedAt: now });
+      await this.secrets.insert({ organizationInternalId: scope.organization.internalId, secretName, sealedValue, createdAt: now, updatedAt: now });
     } catch (err) {
       if (err instanceof UniqueViolation) throw new AlreadyExistsError('secret', 'secret_name', secretName, 'secret_exists');
       throw err;
     }
   }
 
-  list(owner: SecretOwner): Promise<string[]> {
-    return this.secrets.listNames(owner.internalId);
+  list(scope: RequestScope): Promise<string[]> {
+    return this.secrets.listNames(scope);
   }
 
-  async update(owner: SecretOwner, secretName: string, value: string): Promise<void> {
-    const sealedValue = await this.cipher.seal(value, { organizationInternalId: owner.internalId, secretName });
-    if (!(await this.secrets.updateValue(owner.internalId, secretName, sealedValue, this.clock.now().toISOString()))) {
+  async update(scope: RequestScope, secretName: string, value: string): Promise<void> {
+    const sealedValue = await this.cipher.seal(value, { organizationInternalId: scope.organization.internalId, secretName });
+    if (!(await this.secrets.updateValue(scope, secretName, sealedValue, this.clock.now().toISOString()))) {
       throw new NotFoundError('secret', secretName);
     }
   }
 
-  async delete(owner: SecretOwner, secretName: string): Promise<void> {
-    if (!(await this.secrets.delete(owner.internalId, secretName))) throw new NotFoundError('secret', secretName);
+  async delete(scope: RequestScope, secretName: string): Promise<void> {
+    if (!(await this.secrets.delete(scope, secretName))) throw new NotFoundError('secret', secretName);
   }
 
   /** The plaintext value, for consumers inside Tessera only: no route exposes it. */
-  async reveal(owner: SecretOwner, secretName: string): Promise<string> {
-    const stored = await this.secrets.find(owner.internalId, secretName);
+  async reveal(scope: RequestScope, secretName: string): Promise<string> {
+    const stored = await this.secrets.find(scope, secretName);
     if (!stored) throw new NotFoundError('secret', secretName);
     try {
-      return await this.cipher.open(stored.sealedValue, { organizationInternalId: owner.internalId, secretName });
+      return await this.cipher.open(stored.sealedValue, { organizationInternalId: scope.organization.internalId, secretName });
     } catch (err) {
       if (!(err instanceof SecretDecryptionError)) throw err;
-      this.onKeyMismatch({ organization_internal_id: owner.internalId, secret_name: secretName, key_source: this.cipher.keySource });
+      this.onKeyMismatch({ organization_internal_id: scope.organization.internalId, secret_name: secretName, key_source: this.cipher.keySource });
       throw new SecretsKeyMismatchError(secretName);
     }
   }

@@ -1,7 +1,7 @@
 // Per-request accounting off the hot path: requests are counted in memory and written in batches
 // (one upsert per key, endpoint and hour) every flush interval and on close, so a clean shutdown
 // loses nothing and a request never waits for a usage write.
-import type { RequestCount, RequestUsageRepository } from '../ports/metadata-store.ts';
+import type { RequestCount, RequestUsageRepository } from './usage-repositories.ts';
 
 /** One answered request: who, which operation, and whether it failed. */
 export interface RequestEvent extends Pick<RequestCount, 'organizationInternalId' | 'keyId' | 'operationId' | 'method' | 'route' | 'category'> {

@@ -21,9 +21,9 @@ export default defineOperation({
     body: Type.Ref(APIKeyCreateRequest),
     response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }), 409: errorResponse(409) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const body = request.body;
-    const issued = await request.server.services.apiKeys.create(caller, request.params.user_email, {
+    const issued = await request.server.services.apiKeys.create(scope, request.params.user_email, {
       name: body.name,
       description: body.description ?? '',
       permissions: body.permissions ?? ['read'],
@@ -31,6 +31,6 @@ export default defineOperation({
       rateLimitOverride: body.rate_limit_override ?? null,
       expiresAt: body.expires_at ? new Date(body.expires_at).toISOString() : null,
     });
-    return toIssuedApiKey(issued, caller.organization.organizationId);
+    return toIssuedApiKey(issued, scope.organization.organizationId);
   },
 });

@@ -17,8 +17,8 @@ export default defineOperation({
     params: ApiKeyParams,
     response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    await request.server.services.apiKeys.revoke(caller, request.params.user_email, request.params.key_name);
+  handler: async (request, scope) => {
+    await request.server.services.apiKeys.revoke(scope, request.params.user_email, request.params.key_name);
     return toSuccess();
   },
 });

@@ -17,8 +17,8 @@ export default defineOperation({
     querystring: ApiKeyListQuery,
     response: { 200: Type.Ref(APIKeyListResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    const keys = await request.server.services.apiKeys.list(caller, request.params.user_email, request.query.include_revoked);
-    return toApiKeyList(keys, caller.organization.organizationId);
+  handler: async (request, scope) => {
+    const keys = await request.server.services.apiKeys.list(scope, request.params.user_email, request.query.include_revoked);
+    return toApiKeyList(keys, scope.organization.organizationId);
   },
 });

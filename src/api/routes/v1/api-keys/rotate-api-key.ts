@@ -16,8 +16,8 @@ export default defineOperation({
     params: ApiKeyParams,
     response: { 200: Type.Ref(APIKeyCreateResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    const issued = await request.server.services.apiKeys.rotate(caller, request.params.user_email, request.params.key_name);
-    return toIssuedApiKey(issued, caller.organization.organizationId);
+  handler: async (request, scope) => {
+    const issued = await request.server.services.apiKeys.rotate(scope, request.params.user_email, request.params.key_name);
+    return toIssuedApiKey(issued, scope.organization.organizationId);
   },
 });

@@ -20,10 +20,10 @@ export default defineOperation({
     body: Type.Ref(APIKeyUpdateRequest),
     response: { 200: Type.Ref(APIKeyModel, { description: 'Successful Response' }), 409: errorResponse(409) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const { user_email, key_name } = request.params;
-    const key = await request.server.services.apiKeys.update(caller, user_email, key_name, toChanges(request.body));
-    return toApiKeyModel(key, caller.organization.organizationId);
+    const key = await request.server.services.apiKeys.update(scope, user_email, key_name, toChanges(request.body));
+    return toApiKeyModel(key, scope.organization.organizationId);
   },
 });
 

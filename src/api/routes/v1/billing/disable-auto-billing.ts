@@ -15,5 +15,5 @@ export default defineOperation({
     description: 'Refuse (402) requests the balance cannot cover.',
     response: { 200: Type.Ref(AutoBillingToggleResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toAutoBillingToggle(await request.server.services.usage.setAutoBilling(caller, false)),
+  handler: async (request, scope) => toAutoBillingToggle(await request.server.services.usage.setAutoBilling(scope, false)),
 });

@@ -16,5 +16,5 @@ export default defineOperation({
       'Let requests overdraw the balance; overdrafts are recorded in the credit ledger. Tessera has no payment provider: nothing is charged to a card.',
     response: { 200: Type.Ref(AutoBillingToggleResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toAutoBillingToggle(await request.server.services.usage.setAutoBilling(caller, true)),
+  handler: async (request, scope) => toAutoBillingToggle(await request.server.services.usage.setAutoBilling(scope, true)),
 });

@@ -15,5 +15,5 @@ export default defineOperation({
     description: 'Balance, tier, the next tier a free organization reaches by top-up, and the 7-day burn rate.',
     response: { 200: Type.Ref(CreditBalanceResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toCreditBalance(await request.server.services.usage.balance(caller)),
+  handler: async (request, scope) => toCreditBalance(await request.server.services.usage.balance(scope)),
 });

@@ -15,5 +15,5 @@ export default defineOperation({
     description: 'Credits spent in the current billing period and their price at $0.001 per credit.',
     response: { 200: Type.Ref(CurrentUsageResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toCurrentUsage(await request.server.services.usage.currentUsage(caller)),
+  handler: async (request, scope) => toCurrentUsage(await request.server.services.usage.currentUsage(scope)),
 });

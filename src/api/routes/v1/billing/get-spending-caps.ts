@@ -14,5 +14,5 @@ export default defineOperation({
     summary: 'Get Spending Caps',
     response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toSpendingCaps(await request.server.services.usage.spendingCaps(caller)),
+  handler: async (request, scope) => toSpendingCaps(await request.server.services.usage.spendingCaps(scope)),
 });

@@ -16,5 +16,5 @@ export default defineOperation({
     querystring: UsageBreakdownQuery,
     response: { 200: Type.Ref(UsageBreakdownResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toUsageBreakdown(await request.server.services.usage.breakdown(caller, request.query.billing_month)),
+  handler: async (request, scope) => toUsageBreakdown(await request.server.services.usage.breakdown(scope, request.query.billing_month)),
 });

@@ -17,8 +17,8 @@ export default defineOperation({
     body: Type.Ref(UpdateSpendingCapsRequest),
     response: { 200: Type.Ref(SpendingCapsResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) =>
-    toSpendingCaps(await request.server.services.usage.updateSpendingCaps(caller, toChanges(request.body as UpdateSpendingCapsRequestBody))),
+  handler: async (request, scope) =>
+    toSpendingCaps(await request.server.services.usage.updateSpendingCaps(scope, toChanges(request.body as UpdateSpendingCapsRequestBody))),
 });
 
 /** Absent keeps a setting; null clears the amounts and is ignored for the switches. */

@@ -16,9 +16,9 @@ export default defineOperation({
     body: Type.Ref(AddCreditsRequest),
     response: { 200: Type.Ref(AddCreditsResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const { credits } = request.body as AddCreditsRequestBody;
-    const topUp = await request.server.services.credits.topUp(caller.organization.internalId, caller.apiKey.keyId, credits);
+    const topUp = await request.server.services.credits.topUp(scope, credits);
     return toAddCreditsResponse(topUp);
   },
 });

@@ -23,8 +23,8 @@ export default defineOperation({
     description: 'Get current organization details.\n\nSecurity: infrastructure configuration is NOT exposed via this endpoint.',
     response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller, reply) => {
-    const view = await request.server.services.organizations.get(caller);
+  handler: async (request, scope, reply) => {
+    const view = await request.server.services.organizations.get(scope);
     let body = serializedViews.get(view);
     if (body === undefined) {
       // The route's own response serializer: the cached bytes carry exactly the schema's fields.

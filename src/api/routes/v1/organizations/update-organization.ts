@@ -17,8 +17,8 @@ export default defineOperation({
     body: Type.Ref(OrganizationUpdateRequest),
     response: { 200: Type.Ref(OrganizationModelResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    const view = await request.server.services.organizations.update(caller, toChanges(request.body as OrganizationUpdateRequestBody));
+  handler: async (request, scope) => {
+    const view = await request.server.services.organizations.update(scope, toChanges(request.body as OrganizationUpdateRequestBody));
     return toOrganizationResponse(view, request.server.publicUrl);
   },
 });

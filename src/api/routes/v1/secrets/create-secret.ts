@@ -18,9 +18,9 @@ export default defineOperation({
     body: Type.Ref(CreateSecretRequest),
     response: { 201: Type.Ref(SecretResponse, { description: 'Successful Response' }), 409: errorResponse(409) },
   },
-  handler: async (request, caller, reply) => {
+  handler: async (request, scope, reply) => {
     const { secret_name, secret_value } = request.body;
-    await request.server.services.secrets.create(caller.organization, secret_name, secret_value);
+    await request.server.services.secrets.create(scope, secret_name, secret_value);
     return reply.code(201).send(toSecretResponse(secret_name, 'created'));
   },
 });

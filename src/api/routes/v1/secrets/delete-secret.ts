@@ -16,9 +16,9 @@ export default defineOperation({
     params: SecretNameParams,
     response: { 200: Type.Ref(SecretResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const { secret_name } = request.params;
-    await request.server.services.secrets.delete(caller.organization, secret_name);
+    await request.server.services.secrets.delete(scope, secret_name);
     return toSecretResponse(secret_name, 'deleted');
   },
 });

@@ -16,5 +16,5 @@ export default defineOperation({
     description: "The names of the organization's secrets, in name order; never their values.",
     response: { 200: Type.Ref(SecretsListResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => toSecretList(await request.server.services.secrets.list(caller.organization)),
+  handler: async (request, scope) => toSecretList(await request.server.services.secrets.list(scope)),
 });

@@ -17,9 +17,9 @@ export default defineOperation({
     body: Type.Ref(UpdateSecretRequest),
     response: { 200: Type.Ref(SecretResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const { secret_name } = request.params;
-    await request.server.services.secrets.update(caller.organization, secret_name, request.body.secret_value);
+    await request.server.services.secrets.update(scope, secret_name, request.body.secret_value);
     return toSecretResponse(secret_name, 'updated');
   },
 });

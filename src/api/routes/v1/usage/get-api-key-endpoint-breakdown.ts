@@ -17,9 +17,9 @@ export default defineOperation({
     querystring: UsageRangeQuery,
     response: { 200: Type.Array(Type.Ref(EndpointUsage), { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const usage = request.server.services.usage;
-    const endpoints = await usage.keyEndpoints(caller, request.params.key_id, usage.range(caller, request.query));
+    const endpoints = await usage.keyEndpoints(scope, request.params.key_id, usage.range(scope, request.query));
     return endpoints.map(toEndpointUsage);
   },
 });

@@ -18,8 +18,8 @@ export default defineOperation({
     querystring: UsageRangeQuery,
     response: { 200: Type.Ref(ApiKeyUsageResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const usage = request.server.services.usage;
-    return toApiKeyUsage(await usage.keyUsage(caller, request.params.key_id, usage.range(caller, request.query)));
+    return toApiKeyUsage(await usage.keyUsage(scope, request.params.key_id, usage.range(scope, request.query)));
   },
 });

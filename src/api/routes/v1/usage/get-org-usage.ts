@@ -16,8 +16,8 @@ export default defineOperation({
     querystring: UsageRangeQuery,
     response: { 200: Type.Ref(OrganizationUsageResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const usage = request.server.services.usage;
-    return toOrganizationUsage(await usage.organizationUsage(caller, usage.range(caller, request.query)));
+    return toOrganizationUsage(await usage.organizationUsage(scope, usage.range(scope, request.query)));
   },
 });

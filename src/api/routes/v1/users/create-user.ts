@@ -17,15 +17,15 @@ export default defineOperation({
     body: Type.Ref(UserCreateRequest),
     response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }), 409: errorResponse(409) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const body = request.body;
-    const user = await request.server.services.users.create(caller, {
+    const user = await request.server.services.users.create(scope, {
       email: body.email,
       userName: body.user_name,
       avatarUrl: body.avatar_url ?? null,
       role: body.role ?? 'member',
       metadata: body.metadata ?? {},
     });
-    return toUserModel(user, caller.organization.organizationId);
+    return toUserModel(user, scope.organization.organizationId);
   },
 });

@@ -17,8 +17,8 @@ export default defineOperation({
     params: UserEmailParams,
     response: { 200: Type.Ref(GenericSuccessResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    await request.server.services.users.delete(caller, request.params.user_email);
+  handler: async (request, scope) => {
+    await request.server.services.users.delete(scope, request.params.user_email);
     return toSuccess();
   },
 });

@@ -15,8 +15,8 @@ export default defineOperation({
     params: UserEmailParams,
     response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    const user = await request.server.services.users.get(caller, request.params.user_email);
-    return toUserModel(user, caller.organization.organizationId);
+  handler: async (request, scope) => {
+    const user = await request.server.services.users.get(scope, request.params.user_email);
+    return toUserModel(user, scope.organization.organizationId);
   },
 });

@@ -15,9 +15,9 @@ export default defineOperation({
     querystring: UserListQuery,
     response: { 200: Type.Ref(UserListResponse, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
+  handler: async (request, scope) => {
     const { skip, limit, role, status } = request.query;
-    const page = await request.server.services.users.list(caller, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
-    return toUserList(page, { skip, limit }, caller.organization.organizationId);
+    const page = await request.server.services.users.list(scope, { skip, limit, ...(role ? { role } : {}), ...(status ? { status } : {}) });
+    return toUserList(page, { skip, limit }, scope.organization.organizationId);
   },
 });

@@ -18,9 +18,9 @@ export default defineOperation({
     body: Type.Ref(UserUpdateRequest),
     response: { 200: Type.Ref(UserModel, { description: 'Successful Response' }) },
   },
-  handler: async (request, caller) => {
-    const user = await request.server.services.users.update(caller, request.params.user_email, toChanges(request.body));
-    return toUserModel(user, caller.organization.organizationId);
+  handler: async (request, scope) => {
+    const user = await request.server.services.users.update(scope, request.params.user_email, toChanges(request.body));
+    return toUserModel(user, scope.organization.organizationId);
   },
 });
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { EndpointUsage, RequestCount, RequestUsageRepository, TimeRange } from '../../engine/ports/metadata-store.ts';
-import type { Database } from './database-types.ts';
+import type { TimeRange } from '../../../engine/ports/time-range.ts';
+import type { TenantScope } from '../../../engine/scope/request-scope.ts';
+import type { EndpointUsage, RequestCount, RequestUsageRepository } from '../../../engine/usage/usage-repositories.ts';
+import type { Database } from '../database-types.ts';
 
 export class KyselyRequestUsageRepository implements RequestUsageRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -34,12 +36,12 @@ export class KyselyRequestUsageRepository implements RequestUsageRepository {
       .execute();
   }
 
-  async byEndpoint(organizationInternalId: string, range: TimeRange, keyId?: string): Promise<EndpointUsage[]> {
+  async byEndpoint(tenant: TenantScope, range: TimeRange, keyId?: string): Promise<EndpointUsage[]> {
     // Rows are per hour: an hour that starts before `to` and ends after `from` overlaps the range.
     const fromHour = range.from.slice(0, 13) + ':00:00.000Z';
     let query = this.db
       .selectFrom('request_usage')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('hour', '>=', fromHour)
       .where('hour', '<', range.to);
     if (keyId) query = query.where('key_id', '=', keyId);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { MarkerRepository } from '../../engine/ports/metadata-store.ts';
-import type { Database } from './database-types.ts';
+import type { MarkerRepository } from '../../../engine/accounts/account-repositories.ts';
+import type { Database } from '../database-types.ts';
 
 export class KyselyMarkerRepository implements MarkerRepository {
   constructor(private readonly db: Kysely<Database>) {}

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountTier, Organization } from '../../engine/accounts/types.ts';
-import type { OrganizationPatch, OrganizationRepository } from '../../engine/ports/metadata-store.ts';
-import type { Database, OrganizationsTable } from './database-types.ts';
-import { toJson, toOrganization } from './row-mappers.ts';
+import type { AccountTier, Organization } from '../../../engine/accounts/types.ts';
+import type { OrganizationPatch, OrganizationRepository } from '../../../engine/accounts/account-repositories.ts';
+import type { Database } from '../database-types.ts';
+import type { OrganizationsTable } from './tables.ts';
+import { toJson, toOrganization } from '../row-mappers.ts';
 import type { Updateable } from 'kysely';
 
 export class KyselyOrganizationRepository implements OrganizationRepository {

@@ -1,9 +1,11 @@
 import type { Kysely, Updateable } from 'kysely';
-import type { User } from '../../engine/accounts/types.ts';
-import type { UserListFilter, UserPatch, UserRepository } from '../../engine/ports/metadata-store.ts';
-import type { Database, UsersTable } from './database-types.ts';
-import { translatingUniqueViolation } from './unique-violation.ts';
-import { toJson, toUser } from './row-mappers.ts';
+import type { User } from '../../../engine/accounts/types.ts';
+import type { UserListFilter, UserPatch, UserRepository } from '../../../engine/accounts/account-repositories.ts';
+import type { TenantScope } from '../../../engine/scope/request-scope.ts';
+import type { Database } from '../database-types.ts';
+import type { UsersTable } from './tables.ts';
+import { translatingUniqueViolation } from '../unique-violation.ts';
+import { toJson, toUser } from '../row-mappers.ts';
 
 export class KyselyUserRepository implements UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -28,28 +30,28 @@ export class KyselyUserRepository implements UserRepository {
     );
   }
 
-  async findById(organizationInternalId: string, userId: string): Promise<User | undefined> {
+  async findById(tenant: TenantScope, userId: string): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return row && toUser(row);
   }
 
-  async findByEmail(organizationInternalId: string, email: string): Promise<User | undefined> {
+  async findByEmail(tenant: TenantScope, email: string): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('email', '=', email)
       .executeTakeFirst();
     return row && toUser(row);
   }
 
-  async list(organizationInternalId: string, filter: UserListFilter): Promise<{ users: User[]; total: number }> {
-    let query = this.db.selectFrom('users').where('organization_internal_id', '=', organizationInternalId);
+  async list(tenant: TenantScope, filter: UserListFilter): Promise<{ users: User[]; total: number }> {
+    let query = this.db.selectFrom('users').where('organization_internal_id', '=', tenant.organization.internalId);
     if (filter.role) query = query.where('role', '=', filter.role);
     if (filter.status) query = query.where('status', '=', filter.status);
     const [rows, count] = await Promise.all([
@@ -59,21 +61,21 @@ export class KyselyUserRepository implements UserRepository {
     return { users: rows.map(toUser), total: Number(count.n) };
   }
 
-  async listAll(organizationInternalId: string): Promise<User[]> {
+  async listAll(tenant: TenantScope): Promise<User[]> {
     const rows = await this.db
       .selectFrom('users')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .orderBy('created_at')
       .orderBy('user_id')
       .execute();
     return rows.map(toUser);
   }
 
-  async countActiveAdmins(organizationInternalId: string): Promise<number> {
+  async countActiveAdmins(tenant: TenantScope): Promise<number> {
     const row = await this.db
       .selectFrom('users')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('role', '=', 'admin')
       .where('status', '=', 'active')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -81,7 +83,7 @@ export class KyselyUserRepository implements UserRepository {
     return Number(row.n);
   }
 
-  async update(organizationInternalId: string, userId: string, patch: UserPatch, updatedAt: string): Promise<User | undefined> {
+  async update(tenant: TenantScope, userId: string, patch: UserPatch, updatedAt: string): Promise<User | undefined> {
     const values: Updateable<UsersTable> = { updated_at: updatedAt };
     if (patch.userName !== undefined) values.user_name = patch.userName;
     if (patch.avatarUrl !== undefined) values.avatar_url = patch.avatarUrl;
@@ -91,16 +93,16 @@ export class KyselyUserRepository implements UserRepository {
     await this.db
       .updateTable('users')
       .set(values)
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId)
       .execute();
-    return this.findById(organizationInternalId, userId);
+    return this.findById(tenant, userId);
   }
 
-  async delete(organizationInternalId: string, userId: string): Promise<boolean> {
+  async delete(tenant: TenantScope, userId: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('users')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;

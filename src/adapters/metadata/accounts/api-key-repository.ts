@@ -1,9 +1,11 @@
 import type { Kysely, Updateable } from 'kysely';
-import type { ApiKey } from '../../engine/accounts/types.ts';
-import type { ApiKeyPatch, ApiKeyRepository } from '../../engine/ports/metadata-store.ts';
-import type { ApiKeysTable, Database } from './database-types.ts';
-import { translatingUniqueViolation } from './unique-violation.ts';
-import { toApiKey, toJson } from './row-mappers.ts';
+import type { ApiKey } from '../../../engine/accounts/types.ts';
+import type { ApiKeyPatch, ApiKeyRepository } from '../../../engine/accounts/account-repositories.ts';
+import type { TenantScope } from '../../../engine/scope/request-scope.ts';
+import type { Database } from '../database-types.ts';
+import type { ApiKeysTable } from './tables.ts';
+import { translatingUniqueViolation } from '../unique-violation.ts';
+import { toApiKey, toJson } from '../row-mappers.ts';
 
 export class KyselyApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -41,11 +43,11 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     return row && toApiKey(row);
   }
 
-  async findLiveByName(organizationInternalId: string, userId: string, name: string): Promise<ApiKey | undefined> {
+  async findLiveByName(tenant: TenantScope, userId: string, name: string): Promise<ApiKey | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId)
       .where('name', '=', name)
       .where('name_live', '=', 1)
@@ -53,18 +55,18 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     return row && toApiKey(row);
   }
 
-  async listForUser(organizationInternalId: string, userId: string, includeRevoked: boolean): Promise<ApiKey[]> {
+  async listForUser(tenant: TenantScope, userId: string, includeRevoked: boolean): Promise<ApiKey[]> {
     let query = this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId);
     if (!includeRevoked) query = query.where('status', '!=', 'revoked');
     const rows = await query.orderBy('created_at').orderBy('key_id').execute();
     return rows.map(toApiKey);
   }
 
-  async update(organizationInternalId: string, keyId: string, patch: ApiKeyPatch): Promise<ApiKey | undefined> {
+  async update(tenant: TenantScope, keyId: string, patch: ApiKeyPatch): Promise<ApiKey | undefined> {
     const values: Updateable<ApiKeysTable> = {};
     if (patch.name !== undefined) values.name = patch.name;
     if (patch.description !== undefined) values.description = patch.description;
@@ -85,34 +87,34 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
         this.db
           .updateTable('api_keys')
           .set(values)
-          .where('organization_internal_id', '=', organizationInternalId)
+          .where('organization_internal_id', '=', tenant.organization.internalId)
           .where('key_id', '=', keyId)
           .execute(),
       );
     }
-    return this.findById(organizationInternalId, keyId);
+    return this.findById(tenant, keyId);
   }
 
-  async revokeAllForUser(organizationInternalId: string, userId: string, revokedAt: string, revokedBy: string): Promise<number> {
+  async revokeAllForUser(tenant: TenantScope, userId: string, revokedAt: string, revokedBy: string | null): Promise<number> {
     const result = await this.db
       .updateTable('api_keys')
       .set({ status: 'revoked', name_live: null, revoked_at: revokedAt, revoked_by: revokedBy })
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('user_id', '=', userId)
       .where('status', '!=', 'revoked')
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 
-  async touchLastUsed(keyId: string, at: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('key_id', '=', keyId).execute();
+  async touchLastUsed(tenant: TenantScope, keyId: string, at: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('organization_internal_id', '=', tenant.organization.internalId).where('key_id', '=', keyId).execute();
   }
 
-  async countActive(organizationInternalId: string, now: string): Promise<number> {
+  async countActive(tenant: TenantScope, now: string): Promise<number> {
     // A key past its expiry holds no slot, even before its status is flipped on its next use.
     const row = await this.db
       .selectFrom('api_keys')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('status', '=', 'active')
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -120,11 +122,11 @@ export class KyselyApiKeyRepository implements ApiKeyRepository {
     return Number(row.n);
   }
 
-  async findById(organizationInternalId: string, keyId: string): Promise<ApiKey | undefined> {
+  async findById(tenant: TenantScope, keyId: string): Promise<ApiKey | undefined> {
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('key_id', '=', keyId)
       .executeTakeFirst();
     return row && toApiKey(row);

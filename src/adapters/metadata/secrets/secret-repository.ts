@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { SecretRepository, StoredSecret } from '../../engine/ports/secret-repository.ts';
-import type { Database } from './database-types.ts';
-import { toIso } from './row-mappers.ts';
-import { translatingUniqueViolation } from './unique-violation.ts';
+import type { SecretRepository, StoredSecret } from '../../../engine/secrets/secret-repositories.ts';
+import type { TenantScope } from '../../../engine/scope/request-scope.ts';
+import type { Database } from '../database-types.ts';
+import { toIso } from '../row-mappers.ts';
+import { translatingUniqueViolation } from '../unique-violation.ts';
 
 export class KyselySecretRepository implements SecretRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -22,21 +23,21 @@ export class KyselySecretRepository implements SecretRepository {
     );
   }
 
-  async listNames(organizationInternalId: string): Promise<string[]> {
+  async listNames(tenant: TenantScope): Promise<string[]> {
     const rows = await this.db
       .selectFrom('organization_secrets')
       .select('secret_name')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .orderBy('secret_name')
       .execute();
     return rows.map((r) => r.secret_name);
   }
 
-  async find(organizationInternalId: string, secretName: string): Promise<StoredSecret | undefined> {
+  async find(tenant: TenantScope, secretName: string): Promise<StoredSecret | undefined> {
     const row = await this.db
       .selectFrom('organization_secrets')
       .selectAll()
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('secret_name', '=', secretName)
       .executeTakeFirst();
     return (
@@ -50,20 +51,20 @@ export class KyselySecretRepository implements SecretRepository {
     );
   }
 
-  async updateValue(organizationInternalId: string, secretName: string, sealedValue: string, updatedAt: string): Promise<boolean> {
+  async updateValue(tenant: TenantScope, secretName: string, sealedValue: string, updatedAt: string): Promise<boolean> {
     const result = await this.db
       .updateTable('organization_secrets')
       .set({ sealed_value: sealedValue, updated_at: updatedAt })
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('secret_name', '=', secretName)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
-  async delete(organizationInternalId: string, secretName: string): Promise<boolean> {
+  async delete(tenant: TenantScope, secretName: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('organization_secrets')
-      .where('organization_internal_id', '=', organizationInternalId)
+      .where('organization_internal_id', '=', tenant.organization.internalId)
       .where('secret_name', '=', secretName)
       .executeTakeFirst();
     return result.numDeletedRows > 0n;

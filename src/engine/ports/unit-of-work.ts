@@ -1,0 +1,15 @@
+// The unit of work: every module's repositories, combined. A module declares its own port in its
+// own folder (accounts/account-repositories.ts, billing/billing-repositories.ts, …); adding a module
+// adds its file and one member here, and the adapter registers a factory per module that must
+// satisfy this type (adapters/metadata/repository-factories.ts).
+import type { AccountRepositories } from '../accounts/account-repositories.ts';
+import type { BillingRepositories } from '../billing/billing-repositories.ts';
+import type { SecretRepositories } from '../secrets/secret-repositories.ts';
+import type { UsageRepositories } from '../usage/usage-repositories.ts';
+
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories;
+
+export interface UnitOfWork {
+  /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+}
