@@ -7,8 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { NamespaceResolution, type NamespaceDirectory } from '../src/engine/scope/namespace-resolution.ts';
 import { jobTenantOf, scopeForJob } from '../src/engine/scope/job-scope.ts';
 import type { NamespaceRef, RequestScope, TenantScope } from '../src/engine/scope/request-scope.ts';
+import { Type } from '@sinclair/typebox';
+import { defineOperation, registerOperations } from '../src/api/define-operation.ts';
+import { requireApiKey } from '../src/api/plugins/authentication.ts';
 import { otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
-import { scopedKey } from './helpers/scoped-keys.ts';
+import { assertError } from './helpers/contract.ts';
+import { assertOutOfScope, scopedKey } from './helpers/scoped-keys.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
 /** Two namespaces that belong to one organization only. */
@@ -123,5 +127,65 @@ describe(`request scope [${BACKEND}]`, () => {
     assert.equal((await store.apiKeys.findById(theirs, theirs.actor.apiKey.keyId))?.description, theirs.actor.apiKey.description, 'their key is untouched');
     assert.equal(await store.apiKeys.revokeAllForUser(own, theirs.actor.user.userId, new Date().toISOString(), null), 0);
     assert.equal((await scopeOfKey(other.apiKey)).actor.kind, 'api_key', 'their key still authenticates');
+  });
+});
+
+describe(`X-Namespace at admission [${BACKEND}]`, () => {
+  let t: TestApp;
+
+  /** A namespaced operation that answers with the namespace admission put in its scope. */
+  const whereAmI = defineOperation({
+    operationId: 'test_where_am_i',
+    method: 'GET',
+    url: '/v1/test-where-am-i',
+    policy: { category: 'metadata', permission: 'read', credits: 0, namespace: { operation: 'read_data' } },
+    schema: { response: { 200: Type.Object({ namespace_id: Type.Union([Type.String(), Type.Null()]), organization_id: Type.String() }) } },
+    handler: async (_request, scope) => ({ namespace_id: scope.namespace?.namespaceId ?? null, organization_id: scope.organization.organizationId }),
+  });
+
+  before(async () => {
+    t = await createTestApp({}, {
+      extend: async (app) => {
+        await app.register(async (scope) => {
+          requireApiKey(scope);
+          registerOperations(scope, [whereAmI]);
+        });
+      },
+    });
+    await upgradeToTeam(t);
+    const own = await t.app.services.authenticator.authenticate(`Bearer ${t.adminKey}`);
+    // The namespaces port has no table yet: this app's organization gets the two test namespaces.
+    (t.app.services as { namespaces: NamespaceResolution }).namespaces = new NamespaceResolution(directoryOf(own.organization.internalId));
+  });
+  after(() => t.close());
+
+  const where = (headers: Record<string, string>, key?: string) => t.call({ method: 'GET', url: '/v1/test-where-am-i', headers, ...(key ? { key } : {}) });
+
+  test('X-Namespace by id or name, or X-Namespace-Id, puts the namespace in the handler\'s scope; none leaves it out', async () => {
+    for (const headers of [{ 'x-namespace': 'ns_alpha_one' }, { 'x-namespace': 'alpha-one' }, { 'x-namespace-id': 'ns_alpha_one' }] as Record<string, string>[]) {
+      const res = await where(headers);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().namespace_id, 'ns_alpha_one');
+    }
+    const none = await where({});
+    assert.equal(none.statusCode, 200, none.body);
+    assert.equal(none.json().namespace_id, null);
+  });
+
+  test('an unknown namespace, or another organization\'s, is 404 naming the namespace; an empty header is 400', async () => {
+    const unknown = assertError(await where({ 'x-namespace': 'ns_nowhere' }), 404, 'NotFoundError');
+    assert.equal(unknown.error.details.resource, 'namespace');
+    const other = await otherOrganization(t);
+    const theirs = assertError(await where({ 'x-namespace': 'ns_alpha_one' }, other.apiKey), 404, 'NotFoundError');
+    assert.deepEqual(theirs.error.details, { resource: 'namespace', id: 'ns_alpha_one' });
+    assertError(await where({ 'x-namespace': '  ' }), 400, 'BadRequestError');
+  });
+
+  test('a namespace-scoped key gets 403 outside its namespaces and for operations its scope does not allow', async () => {
+    const alpha = await scopedKey(t, [{ resource_type: 'namespace', resource_id: 'ns_alpha_*', operations: ['read_data'] }], ['read']);
+    assert.equal((await where({ 'x-namespace': 'alpha-one' }, alpha)).statusCode, 200);
+    assertOutOfScope(await where({ 'x-namespace': 'beta-two' }, alpha), 'namespace', 'ns_beta_two');
+    const writer = await scopedKey(t, [{ resource_type: 'namespace', resource_id: '*', operations: ['write_data'] }], ['read']);
+    assertOutOfScope(await where({ 'x-namespace': 'alpha-one' }, writer), 'namespace', 'ns_alpha_one');
   });
 });

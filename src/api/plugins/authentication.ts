@@ -133,7 +133,9 @@ function authorize(services: Services, request: FastifyRequest, reply: FastifyRe
   }
   // Global keys (no scopes, the common case) skip this: one length check on the hot path.
   const keyScopes = scope.actor.apiKey.scopes;
-  if (keyScopes.length > 0 && !policy.openToScopedKeys) assertScopesAllow(keyScopes, addressedResource(policy, request, scope));
+  // Namespaced operations check a scoped key when they enter the namespace (below), or in the
+  // route when the request names none (the route then lists or finds only what the key may see).
+  if (keyScopes.length > 0 && !policy.openToScopedKeys && !policy.namespace) assertScopesAllow(keyScopes, addressedResource(policy, request, scope));
   const limited = services.rateLimits
     ? thenMaybe(services.rateLimits.check(scope, policy.category), (decision) => {
         setRateLimitHeaders(reply, decision);
