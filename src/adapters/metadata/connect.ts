@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './database-types.ts';
 import { describeDriverError } from './driver-faults.ts';
 import { faultTranslating } from './fault-translating-dialect.ts';
+import { SchemaIntrospector } from './schema-introspector.ts';
 import type { Backend } from './migrations/column-types.ts';
 
 export interface ConnectOptions {
@@ -93,7 +94,10 @@ async function connectPostgres(databaseUrl: string, options: ConnectOptions): Pr
     await pool.end().catch(() => {});
     throw err;
   }
-  return { db: new Kysely<Database>({ dialect: faultTranslating(new PostgresDialect({ pool })) }), backend: 'postgres' };
+  const dialect = faultTranslating(new PostgresDialect({ pool }));
+  // The migrator's questions, answered from this store's schema only (see schema-introspector.ts).
+  dialect.createIntrospector = (db) => new SchemaIntrospector(db, schema);
+  return { db: new Kysely<Database>({ dialect }), backend: 'postgres' };
 }
 
 async function ensureSchema(client: pg.PoolClient, schema: string): Promise<void> {
