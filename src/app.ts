@@ -17,6 +17,7 @@ import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
+import { cachingSerializerFactory } from './api/serialization.ts';
 import type { Clock } from './engine/ports/clock.ts';
 import type { TesseraConfig } from './config.ts';
 import type { BootstrapResult } from './engine/accounts/bootstrap.ts';
@@ -70,6 +71,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   const app = Fastify({
     // Typed as Fastify's logger interface so the app keeps the default FastifyInstance type.
     loggerInstance: runtime.log as FastifyBaseLogger,
+    schemaController: { compilersFactory: { buildSerializer: cachingSerializerFactory } },
     bodyLimit: config.bodyLimit,
     // A request whose headers or body do not arrive in time is answered 408 and closed, so a slow
     // or stalled client cannot hold a connection. Node checks these timeouts only every
