@@ -55,6 +55,7 @@ function runBackend(backend) {
   });
   let output = '';
   let pending = '';
+  let summary = false;
   const collect = (c) => {
     const text = c.toString('utf8');
     output += text;
@@ -62,7 +63,11 @@ function runBackend(backend) {
     pending += text;
     const lines = pending.split('\n');
     pending = lines.pop();
-    for (const line of lines) if (/^\s*✖/.test(line) && !/^✖ failing tests:/.test(line)) console.log(`[${backend}] ${line.trim()}`);
+    for (const line of lines) {
+      // node repeats every failure in a closing summary: those were shown already.
+      if (/^✖ failing tests:/.test(line)) summary = true;
+      else if (!summary && /^\s*✖/.test(line)) console.log(`[${backend}] ${line.trim()}`);
+    }
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
