@@ -3,12 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import { MIGRATIONS } from '../src/adapters/metadata/migrations/index.ts';
 import { buildApp } from '../src/app.ts';
 import { ENVIRONMENT_VARIABLES, validateConfig, type TesseraConfig } from '../src/config.ts';
+import { runCli } from '../src/cli/run-cli.ts';
 import { assertError } from './helpers/contract.ts';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { REPO_ROOT, runNode } from './helpers/run-node.ts';
 import { BACKEND, freshStore } from './helpers/test-app.ts';
 
+// Each command runs once as a real process (bin/tessera.js: argv, environment, exit code, streams);
+// every other case calls the same runCli in this process, without a node + tsx start each.
 
 interface CliResult {
   code: number | null;
@@ -22,12 +26,35 @@ function storeEnv(settings: Partial<TesseraConfig>): Record<string, string> {
   return { TESSERA_DATA_DIR: settings.dataDir ?? '' };
 }
 
-function tessera(args: string[], extraEnv: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+function cliEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   // Nothing from the developer's shell decides which store the CLI opens.
   for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) env[k] = v;
-  Object.assign(env, extraEnv);
-  return runNode(['bin/tessera.js', ...args], env, timeoutMs);
+  return Object.assign(env, extraEnv);
+}
+
+/** `tessera <args>` as a real process. */
+function spawnTessera(args: string[], extraEnv: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+  return runNode(['bin/tessera.js', ...args], cliEnv(extraEnv), timeoutMs);
+}
+
+function collector(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** `tessera <args>` in this process. */
+async function tessera(args: string[], extraEnv: Record<string, string>): Promise<CliResult> {
+  const stdout = collector();
+  const stderr = collector();
+  const code = await runCli(args, { env: cliEnv(extraEnv), stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** A successful --json run: exit 0, nothing on stderr, one JSON line on stdout. */
@@ -60,7 +87,7 @@ describe(`tessera CLI [${BACKEND}]`, () => {
   after(() => store.drop());
 
   test('migrate --json applies 0001-accounts (and every later migration) once, then nothing', async () => {
-    const first = jsonOf(await tessera(['migrate', '--json'], env));
+    const first = jsonOf(await spawnTessera(['migrate', '--json'], env));
     assert.equal(first.applied[0], '0001-accounts');
     assert.deepEqual(first, { backend: BACKEND, applied: Object.keys(MIGRATIONS).sort() });
     const second = jsonOf(await tessera(['migrate', '--json'], env));
@@ -68,7 +95,7 @@ describe(`tessera CLI [${BACKEND}]`, () => {
   });
 
   test('orgs create --json returns the organization id and its admin key', async () => {
-    const created = jsonOf(await tessera(['orgs', 'create', '--name', 'Acme', '--admin-email', 'a@acme.test', '--json'], env));
+    const created = jsonOf(await spawnTessera(['orgs', 'create', '--name', 'Acme', '--admin-email', 'a@acme.test', '--json'], env));
     assert.match(created.organization_id, /^org_[a-z0-9]{20}$/);
     assert.match(created.key, /^sk_[A-Za-z0-9_-]{43}$/);
     assert.equal(created.admin_email, 'a@acme.test');
@@ -80,7 +107,7 @@ describe(`tessera CLI [${BACKEND}]`, () => {
 
   test('keys create --json returns a new key for an existing user', async () => {
     const created = jsonOf(
-      await tessera(['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'ci', '--permissions', 'read,write', '--json'], env),
+      await spawnTessera(['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'ci', '--permissions', 'read,write', '--json'], env),
     );
     assert.match(created.key, /^sk_[A-Za-z0-9_-]{43}$/);
     assert.notEqual(created.key, adminKey);
@@ -153,6 +180,22 @@ describe(`tessera CLI [${BACKEND}]`, () => {
     } finally {
       await app.close();
     }
+  });
+
+  test('without --json the output is for a person: the key on its own indented line', async () => {
+    const migrated = await tessera(['migrate'], env);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.equal(migrated.stdout, 'Already up to date\n');
+    const created = await tessera(['keys', 'create', '--org', organizationId, '--email', 'a@acme.test', '--name', 'human'], env);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^API key human \(key_[A-Za-z0-9]+\) created \(shown once\):\n\n {4}sk_[A-Za-z0-9_-]{43}\n\n$/);
+  });
+
+  test('--help prints the commands on stdout and exits 0', async () => {
+    const res = await tessera(['--help'], env);
+    assert.equal(res.code, 0);
+    assert.equal(res.stderr, '');
+    for (const command of ['serve', 'worker', 'migrate', 'orgs', 'keys']) assert.match(res.stdout, new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   test('an invalid environment exits 2 and names the variable', async () => {

@@ -10,6 +10,12 @@ import { dropRedisPrefix } from './helpers/shared-redis.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 const limiterStores = [{ name: 'memory', redisUrl: undefined as string | undefined }, ...(REDIS_URL ? [{ name: 'redis', redisUrl: REDIS_URL }] : [])];
+/**
+ * Exact counting on the healthy shared Redis is what these suites check, not the breaker (that is
+ * test/redis-faults.test.ts): a scheduling stall on a loaded machine must not trip the 250 ms
+ * default and move counts to the per-process fallback.
+ */
+const COUNTING_REDIS = { redisCommandTimeoutMs: 10_000 };
 
 
 for (const limiter of limiterStores) {
@@ -17,7 +23,7 @@ for (const limiter of limiterStores) {
     let t: TestApp;
     const prefix = `tessera-test-${randomBytes(4).toString('hex')}:`;
     before(async () => {
-      t = await createTestApp({ rateLimiting: true, redisKeyPrefix: prefix, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      t = await createTestApp({ rateLimiting: true, redisKeyPrefix: prefix, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
     });
     after(async () => {
       await t.close();
@@ -60,7 +66,7 @@ for (const limiter of limiterStores) {
 
     test('a PATCH of rate_limits applies to the next request', async () => {
       // This suite's metadata window is spent (a PATCH is a metadata request too): use a fresh app.
-      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}patch:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}patch:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
       try {
         const patched = await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 3 } } });
         assert.equal(patched.statusCode, 200);
@@ -75,7 +81,7 @@ for (const limiter of limiterStores) {
     });
 
     test('200 concurrent requests against a limit of 50 admit exactly 50 (organization budget)', async () => {
-      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}burst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}burst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
       try {
         // The PATCH is the window's first metadata request: 49 slots remain for the burst.
         assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 50 } } })).statusCode, 200);
@@ -90,7 +96,7 @@ for (const limiter of limiterStores) {
     });
 
     test("a key's rate_limit_override tightens its own budget: 200 concurrent against 50 admit exactly 50", async () => {
-      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}key:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}key:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
       try {
         await upgradeToTeam(fresh);
         assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 100_000 } } })).statusCode, 200);
@@ -109,7 +115,7 @@ for (const limiter of limiterStores) {
     });
 
     test("a request refused by a key's override does not consume the organization's budget", async () => {
-      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}keyfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      const fresh = await createTestApp({ rateLimiting: true, redisKeyPrefix: `${prefix}keyfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
       try {
         await upgradeToTeam(fresh);
         assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 20 } } })).statusCode, 200);
@@ -133,7 +139,7 @@ for (const limiter of limiterStores) {
 
     test("a request refused by the organization's budget does not consume the key's", async () => {
       // No read cache: the limit raised in the store below applies to the next request.
-      const fresh = await createTestApp({ rateLimiting: true, cacheTtlMs: 0, redisKeyPrefix: `${prefix}orgfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl } : {}) });
+      const fresh = await createTestApp({ rateLimiting: true, cacheTtlMs: 0, redisKeyPrefix: `${prefix}orgfirst:`, ...(limiter.redisUrl ? { redisUrl: limiter.redisUrl, ...COUNTING_REDIS } : {}) });
       try {
         await upgradeToTeam(fresh);
         assert.equal((await fresh.call({ method: 'PATCH', url: '/v1/organizations', payload: { rate_limits: { metadata: 8 } } })).statusCode, 200);
@@ -175,6 +181,7 @@ describe(`rate limits shared by two server processes on one Redis [${BACKEND}]`,
       TESSERA_BOOTSTRAP_API_KEY: key,
       TESSERA_REDIS_URL: REDIS_URL,
       TESSERA_REDIS_PREFIX: prefix,
+      TESSERA_REDIS_COMMAND_TIMEOUT_MS: String(COUNTING_REDIS.redisCommandTimeoutMs),
       ...(store.settings.dataDir ? { TESSERA_DATA_DIR: store.settings.dataDir } : {}),
       ...(store.settings.databaseUrl ? { TESSERA_DATABASE_URL: store.settings.databaseUrl, TESSERA_DATABASE_SCHEMA: store.settings.databaseSchema } : {}),
     };

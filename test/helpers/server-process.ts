@@ -23,7 +23,7 @@ export function storeEnv(settings: Partial<TesseraConfig>): NodeJS.ProcessEnv {
 }
 
 /** Starts a server with exactly these Tessera variables (none inherited from the test's environment). */
-export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
