@@ -8,8 +8,10 @@ import { createKey, createUser, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
 import { assertOutOfScope, scopedKey } from './helpers/scoped-keys.ts';
 import { BACKEND, createTestApp, uniqueName, type TestApp } from './helpers/test-app.ts';
+import path from 'node:path';
+import { REPO_ROOT } from './helpers/run-node.ts';
 
-const doc = JSON.parse(fs.readFileSync(new URL('../openapi.json', import.meta.url), 'utf8')) as {
+const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
 };
 const ADMIN_EMAIL = 'admin@tessera.local';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, validateConfig } from '../src/config.ts';
-import { runNode } from './helpers/run-node.ts';
+import { runNode, SERVER_ARGS } from './helpers/run-node.ts';
 import { BACKEND } from './helpers/test-app.ts';
 
 
@@ -203,7 +203,7 @@ describe(`server process with a bad environment [${BACKEND}]`, () => {
   test('exits with code 2 and prints the message on stderr', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-config-test-'));
     try {
-      const { code, stdout, stderr } = await runNode(['--import', 'tsx', 'src/server.ts'], cleanEnv({ PORT: 'abc', TESSERA_DATA_DIR: dataDir }));
+      const { code, stdout, stderr } = await runNode(SERVER_ARGS, cleanEnv({ PORT: 'abc', TESSERA_DATA_DIR: dataDir }));
       assert.equal(code, 2, `stdout: ${stdout}\nstderr: ${stderr}`);
       assert.match(stderr, /Invalid Tessera configuration/);
       assert.match(stderr, /PORT/);

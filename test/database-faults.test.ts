@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { ENVIRONMENT_VARIABLES } from '../src/config.ts';
-import { runNode } from './helpers/run-node.ts';
+import { runNode, SERVER_ARGS } from './helpers/run-node.ts';
 import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
 import { BACKEND, createTestApp, freshStore } from './helpers/test-app.ts';
 
@@ -190,7 +190,7 @@ describe(`Database faults [${BACKEND}]`, () => {
     test('PostgreSQL on a closed port', { timeout: 90_000 }, async (ctx) => {
       const port = await freePort();
       const started = Date.now();
-      const run = await runNode(['--import', 'tsx', 'src/server.ts'], cleanEnv({ TESSERA_DATABASE_URL: `postgres://tessera:never-printed-5d2e@127.0.0.1:${port}/tessera` }), 60_000);
+      const run = await runNode(SERVER_ARGS, cleanEnv({ TESSERA_DATABASE_URL: `postgres://tessera:never-printed-5d2e@127.0.0.1:${port}/tessera` }), 60_000);
       const output = run.stdout + run.stderr;
       assert.equal(run.code, 1, output);
       assert.match(output, new RegExp(`127\\.0\\.0\\.1:${port}`));
@@ -208,7 +208,7 @@ describe(`Database faults [${BACKEND}]`, () => {
       // difference is what the connection attempt took.
       const timed = async (env: NodeJS.ProcessEnv) => {
         const started = Date.now();
-        const run = await runNode(['--import', 'tsx', 'src/server.ts'], cleanEnv(env), 60_000);
+        const run = await runNode(SERVER_ARGS, cleanEnv(env), 60_000);
         return { run, elapsed: Date.now() - started };
       };
       const [silentRun, reference] = await Promise.all([
@@ -227,7 +227,7 @@ describe(`Database faults [${BACKEND}]`, () => {
     });
 
     test('SQLite data directory that cannot be created', { timeout: 90_000 }, async () => {
-      const run = await runNode(['--import', 'tsx', 'src/server.ts'], cleanEnv({ TESSERA_DATA_DIR: '/dev/null/tessera' }), 60_000);
+      const run = await runNode(SERVER_ARGS, cleanEnv({ TESSERA_DATA_DIR: '/dev/null/tessera' }), 60_000);
       const output = run.stdout + run.stderr;
       assert.equal(run.code, 1, output);
       assert.match(output, /Cannot open the SQLite metadata store at \/dev\/null\/tessera\/tessera\.db/);

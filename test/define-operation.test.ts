@@ -12,8 +12,10 @@ import { requireApiKey } from '../src/api/plugins/authentication.ts';
 import { PUBLIC } from '../src/api/policy.ts';
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from './helpers/run-node.ts';
 
-const ROUTES = new URL('../src/api/routes/v1/', import.meta.url);
+const ROUTES = pathToFileURL(path.join(REPO_ROOT, 'src/api/routes/v1/'));
 
 describe(`defineOperation [${BACKEND}]`, () => {
   let t: TestApp;

@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { OPERATIONS, PUBLIC_OPERATIONS } from '../src/api/operations-catalogue.ts';
 import * as seed from './contract/seed-schemas.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
+import path from 'node:path';
+import { REPO_ROOT } from './helpers/run-node.ts';
 
 type Json = Record<string, any>;
 
@@ -20,7 +22,7 @@ describe(`OpenAPI document [${BACKEND}]`, () => {
 
   test('is OpenAPI 3.1 and identical to the committed openapi.json (run `npm run openapi:write` after changing routes)', () => {
     assert.equal(doc.openapi, '3.1.0');
-    const committed = JSON.parse(fs.readFileSync(new URL('../openapi.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'openapi.json'), 'utf8'));
     assert.deepEqual(doc, committed);
   });
 

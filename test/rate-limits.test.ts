@@ -7,6 +7,7 @@ import { createKey, createUser, getOrganization, upgradeToTeam } from './helpers
 import { assertError } from './helpers/contract.ts';
 import { BACKEND, createTestApp, freshStore, type TestApp } from './helpers/test-app.ts';
 import { dropRedisPrefix } from './helpers/shared-redis.ts';
+import { REPO_ROOT, SERVER_ARGS } from './helpers/run-node.ts';
 
 const REDIS_URL = process.env.TESSERA_TEST_REDIS_URL;
 const limiterStores = [{ name: 'memory', redisUrl: undefined as string | undefined }, ...(REDIS_URL ? [{ name: 'redis', redisUrl: REDIS_URL }] : [])];
@@ -190,7 +191,7 @@ describe(`rate limits shared by two server processes on one Redis [${BACKEND}]`,
       // One after the other: the first bootstraps the store, the second finds it initialised.
       const urls: string[] = [];
       for (let i = 0; i < 2; i++) {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, SERVER_ARGS, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
         servers.push(child);
         urls.push(await listeningUrl(child));
       }

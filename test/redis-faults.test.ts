@@ -13,7 +13,7 @@ import { buildApp } from '../src/app.ts';
 import type { TesseraConfig } from '../src/config.ts';
 import { assertError } from './helpers/contract.ts';
 import { startRedis, type PrivateRedis } from './helpers/redis-server.ts';
-import { runNode } from './helpers/run-node.ts';
+import { runNode, SERVER_ARGS } from './helpers/run-node.ts';
 import { storeEnv } from './helpers/server-process.ts';
 import { BACKEND, createTestApp, freshStore, type TestApp } from './helpers/test-app.ts';
 
@@ -303,7 +303,7 @@ describe(`Redis faults, fail-closed [${BACKEND}]`, () => {
       const store = await freshStore();
       c.add(() => store.drop());
       const env: NodeJS.ProcessEnv = { ...process.env, ...storeEnv(store.settings), PORT: '0', TESSERA_REDIS_URL: redis.url, TESSERA_REDIS_FAILURE_MODE: 'closed' };
-      const run = await runNode(['--import', 'tsx', 'src/server.ts'], env, 30_000);
+      const run = await runNode(SERVER_ARGS, env, 30_000);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /Tessera failed to start: Redis \(TESSERA_REDIS_URL, 127\.0\.0\.1:\d+\) did not answer/);
     } finally {

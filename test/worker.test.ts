@@ -69,6 +69,11 @@ async function stopWithin(child: ChildProcess, ms: number): Promise<{ code: numb
   return { code, elapsedMs: Date.now() - started };
 }
 
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -92,6 +97,8 @@ describe(`tessera worker (${BACKEND})`, () => {
       assert.equal(worker.status.healthy, true, worker.output());
       assert.deepEqual(worker.status.metadata, { ok: true, backend: BACKEND, error: null });
       assert.deepEqual(worker.status.redis, { ok: true, location: 'in-process', error: null });
+      // The log line and the status line are written by different streams: either may come first.
+      await until(() => /no jobs to run yet/.test(worker.output()), 10_000);
       assert.match(worker.output(), /no jobs to run yet/);
     } finally {
       const { code, elapsedMs } = await stopWithin(worker.child, 5000);

@@ -2,6 +2,9 @@
 // with its parameters and JSON body schema. Everything is read from the document, so a route added
 // later (and written with `npm run openapi:write`) is fuzzed without touching the test.
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../helpers/run-node.ts';
 
 export type Schema = Record<string, any>;
 
@@ -35,7 +38,7 @@ export interface OpenApiDocument {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
-export function loadOpenApi(url: URL = new URL('../../openapi.json', import.meta.url)): OpenApiDocument {
+export function loadOpenApi(url: URL = pathToFileURL(path.join(REPO_ROOT, 'openapi.json'))): OpenApiDocument {
   const raw = JSON.parse(fs.readFileSync(url, 'utf8')) as Schema;
   const components = (raw.components?.schemas ?? {}) as Record<string, Schema>;
   const operations: Operation[] = [];

@@ -3,7 +3,15 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** True when the suite runs from the test build (.build/, plain node; see scripts/run-tests.mjs). */
+export const BUILT = HERE.split(path.sep).includes('.build');
+export const REPO_ROOT = path.resolve(HERE, '..', '..', ...(BUILT ? ['..'] : []));
+/**
+ * The node arguments that start the API server: the built one when the suite runs built, else
+ * through tsx as `npm start` does. The CLI tests spawn bin/tessera.js (tsx) either way.
+ */
+export const SERVER_ARGS = BUILT ? ['.build/src/server.js'] : ['--import', 'tsx', 'src/server.ts'];
 
 export interface NodeRun {
   code: number | null;

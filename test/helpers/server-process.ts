@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { ENVIRONMENT_VARIABLES, type TesseraConfig } from '../../src/config.ts';
-import { REPO_ROOT } from './run-node.ts';
+import { REPO_ROOT, SERVER_ARGS } from './run-node.ts';
 
 export interface ServerProcess {
   url: string;
@@ -26,7 +26,7 @@ export function storeEnv(settings: Partial<TesseraConfig>): NodeJS.ProcessEnv {
 export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: REPO_ROOT,
     env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
