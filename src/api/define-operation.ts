@@ -21,8 +21,9 @@ import { PUBLIC, type OperationPolicy, type PublicAccess } from './policy.ts';
 import type { RouteOperation } from './route-policy.ts';
 
 /**
- * What an authenticated handler is told about its caller. The one place that names it: handlers
- * take it from their second parameter, never from the request.
+ * What an authenticated handler receives: the request scope admission built (organization,
+ * namespace, the calling key, its permission). The one place that names it: handlers take it from
+ * their second parameter, never from the request.
  */
 export type Caller = CallerScope;
 const callerOf: (request: FastifyRequest) => Caller = requestScope;
