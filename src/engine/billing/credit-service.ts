@@ -172,16 +172,20 @@ export class CreditService {
   }
 
   /** Credits spent in the organization's current billing period, in thousandths. */
-  async periodSpentMillis(tenant: TenantScope, keyId?: string): Promise<number> {
+  periodSpentMillis(tenant: TenantScope, keyId?: string): Promise<number> {
+    return this.spentInPeriod(this.store, tenant, keyId);
+  }
+
+  /** Through the given repositories: the store's, or a transaction's (the cap check reads under the lock). */
+  private async spentInPeriod(repos: Pick<Repositories, 'ledger'>, tenant: TenantScope, keyId?: string): Promise<number> {
     const period = this.period(tenant.organization);
-    return totalSpent(await this.store.ledger.totalsByOperation(tenant, { from: period.start.toISOString(), to: period.end.toISOString() }, keyId));
+    return totalSpent(await repos.ledger.totalsByOperation(tenant, { from: period.start.toISOString(), to: period.end.toISOString() }, keyId));
   }
 
   private async assertUnderHardCap(repos: Repositories, org: Organization, millis: number): Promise<void> {
     const caps = org.spendingCaps;
     if (!caps.hardCapEnabled || caps.hardCapCents === null) return;
-    const period = this.period(org);
-    const spent = totalSpent(await repos.ledger.totalsByOperation(tenantOf(org), { from: period.start.toISOString(), to: period.end.toISOString() }));
+    const spent = await this.spentInPeriod(repos, tenantOf(org));
     if (millisToCents(spent + millis) > caps.hardCapCents) throw new SpendingCapReachedError(caps.hardCapCents, Math.floor(millisToCents(spent)));
   }
 }
