@@ -110,3 +110,17 @@ export class SecretsKeyMismatchError extends TesseraError {
     super(500, 'InternalServerError', 'A stored secret could not be decrypted with the configured secrets key', { secret_name: secretName }, 'secrets_key_mismatch');
   }
 }
+
+/** A URL blob that may not or could not be fetched (SPEC §8): `details.reason` says which check refused it. */
+export class UrlValidationError extends TesseraError {
+  constructor(message: string, details: ErrorDetails) {
+    super(400, 'URLValidationError', message, details);
+  }
+}
+
+/** A blob or upload larger than the tier or the declared size allows. */
+export class PayloadTooLargeError extends TesseraError {
+  constructor(message: string, details: ErrorDetails) {
+    super(413, 'PayloadTooLargeError', message, details);
+  }
+}
