@@ -18,8 +18,8 @@ import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 /** Two namespaces that belong to one organization only. */
 function directoryOf(organizationInternalId: string): NamespaceDirectory {
   const namespaces: NamespaceRef[] = [
-    { namespaceId: 'ns_alpha_one', internalId: 'nsint_1', namespaceName: 'alpha-one' },
-    { namespaceId: 'ns_beta_two', internalId: 'nsint_2', namespaceName: 'beta-two' },
+    { namespaceId: 'ns_alpha_one', namespaceName: 'alpha-one' },
+    { namespaceId: 'ns_beta_two', namespaceName: 'beta-two' },
   ];
   return {
     find: async (tenant: TenantScope, identifier: string) =>
@@ -155,7 +155,7 @@ describe(`X-Namespace at admission [${BACKEND}]`, () => {
     await upgradeToTeam(t);
     const own = await t.app.services.authenticator.authenticate(`Bearer ${t.adminKey}`);
     // The namespaces port has no table yet: this app's organization gets the two test namespaces.
-    (t.app.services as { namespaces: NamespaceResolution }).namespaces = new NamespaceResolution(directoryOf(own.organization.internalId));
+    (t.app.services as { namespaceResolution: NamespaceResolution }).namespaceResolution = new NamespaceResolution(directoryOf(own.organization.internalId));
   });
   after(() => t.close());
 

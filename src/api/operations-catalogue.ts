@@ -12,6 +12,7 @@ import { organizationOperations } from './routes/v1/organizations/index.ts';
 import { secretOperations } from './routes/v1/secrets/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
+import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -24,6 +25,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...usageOperations,
   ...billingOperations,
   ...secretOperations,
+  ...namespaceOperations,
 ];
 
 /** The authenticated operations' policies. */

@@ -17,7 +17,16 @@ import { keepCacheCoherent } from './cache/cache-coherence.ts';
 import type { InvalidationBus } from './ports/invalidation-bus.ts';
 import type { SecretCipher } from './ports/secret-cipher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
-import { NamespaceResolution, NO_NAMESPACES, type NamespaceDirectory } from './scope/namespace-resolution.ts';
+import { NamespaceResolution } from './scope/namespace-resolution.ts';
+import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
+import { ServiceUnavailableError } from './errors.ts';
+
+/** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
+const NO_DELETIONS: NamespaceDeletionScheduler = {
+  schedule: async () => {
+    throw new ServiceUnavailableError('Namespace deletion needs the job queue, which is not running', 5);
+  },
+};
 
 export interface Services {
   authenticator: Authenticator;
@@ -28,7 +37,9 @@ export interface Services {
   usage: UsageService;
   secrets: SecretService;
   /** Moves a request's or a job's scope into a namespace (X-Namespace, a job's namespace_id). */
-  namespaces: NamespaceResolution;
+  namespaceResolution: NamespaceResolution;
+  /** Namespaces themselves: create, read, change, list, delete. Also the directory namespaceResolution looks names up in. */
+  namespaces: NamespaceService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -60,8 +71,8 @@ export interface ServiceDependencies {
   /** Carries committed changes to and from the other API processes (Redis); absent: this process only. */
   invalidationBus?: InvalidationBus | null | undefined;
   secretCipher: SecretCipher;
-  /** Where namespaces are looked up (default: none exist yet). */
-  namespaceDirectory?: NamespaceDirectory;
+  /** Schedules the cascade of a deleted namespace on the job queue. */
+  namespaceDeletions?: NamespaceDeletionScheduler;
   /** A stored secret did not decrypt: for the log, naming the key source to check. */
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
 }
@@ -71,6 +82,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const { store, clock } = deps;
   keepCacheCoherent(store, cache, deps.invalidationBus ?? null);
   const credits = new CreditService(store, clock);
+  const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? NO_DELETIONS);
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -80,7 +92,8 @@ export function createServices(deps: ServiceDependencies): Services {
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
-    namespaces: new NamespaceResolution(deps.namespaceDirectory ?? NO_NAMESPACES),
+    namespaceResolution: new NamespaceResolution(namespaces),
+    namespaces,
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

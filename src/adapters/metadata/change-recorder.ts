@@ -47,6 +47,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   tessera_markers: 'not cached',
   // Read on every use, never through the account read cache.
   organization_secrets: 'not cached',
+  // Tenant data below the account layer: read per request, never through the account read cache.
+  namespaces: 'not cached',
 };
 
 export type Attribution =

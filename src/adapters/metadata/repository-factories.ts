@@ -9,12 +9,14 @@ import type { Database } from './database-types.ts';
 import type { RepositoryFactories } from './repository-factory.ts';
 import { secretRepositories } from './secrets/index.ts';
 import { usageRepositories } from './usage/index.ts';
+import { namespaceRepositories } from './namespaces/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
   ...billingRepositories,
   ...usageRepositories,
   ...secretRepositories,
+  ...namespaceRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

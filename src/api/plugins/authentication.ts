@@ -163,7 +163,7 @@ function namespaceHeader(request: FastifyRequest): string | undefined {
 
 async function enterNamespace(services: Services, request: FastifyRequest, scope: CallerScope, operation: NamespaceOperation | undefined): Promise<void> {
   const identifier = namespaceHeader(request);
-  if (identifier !== undefined) request.scope = await services.namespaces.enter(scope, identifier, operation);
+  if (identifier !== undefined) request.scope = await services.namespaceResolution.enter(scope, identifier, operation);
 }
 
 /** The resource the catalogue says this request addresses, with its id from the path. */

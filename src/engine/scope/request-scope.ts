@@ -24,7 +24,6 @@ export type Actor = KeyActor | SystemActor;
 /** The namespace an operation works in, resolved from its public id or its name. */
 export interface NamespaceRef {
   readonly namespaceId: string;
-  readonly internalId: string;
   readonly namespaceName: string;
 }
 
