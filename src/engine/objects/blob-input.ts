@@ -30,7 +30,6 @@ export const MAX_KEY_PREFIX_LENGTH = 1024;
 export const MAX_BLOB_METADATA_DEPTH = 32;
 const URL_SCHEME = /^(https?|s3):\/\//i;
 const UPLOAD_ID = /^upl_[A-Za-z0-9_-]{1,100}$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function bad(path: string, message: string, code: string | null = null): never {
