@@ -108,14 +108,18 @@ export function isDefinedOperation(operation: RouteOperation | undefined, operat
 }
 
 function routeHandler(operation: AuthenticatedOperation | PublicOperation): RouteHandlerMethod {
+  // Only a route with a body can have ignored fields; the others keep the bare call.
+  const hasBody = (operation.schema as FastifySchema).body !== undefined;
   if (operation.policy === PUBLIC) {
     const handler = (operation as PublicOperation).handler;
+    if (!hasBody) return (request, reply) => handler(request as OperationRequest<FastifySchema>, reply as OperationReply<FastifySchema>);
     return (request, reply) => {
       nameIgnoredFields(request, reply);
       return handler(request as OperationRequest<FastifySchema>, reply as OperationReply<FastifySchema>);
     };
   }
   const handler = (operation as AuthenticatedOperation).handler;
+  if (!hasBody) return (request, reply) => handler(request as OperationRequest<FastifySchema>, callerOf(request), reply as OperationReply<FastifySchema>);
   return (request, reply) => {
     nameIgnoredFields(request, reply);
     return handler(request as OperationRequest<FastifySchema>, callerOf(request), reply as OperationReply<FastifySchema>);
