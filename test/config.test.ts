@@ -104,6 +104,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.equal(config.bodyLimit, 10 * 1024 * 1024);
     assert.equal(config.migrateOnStart, true);
     assert.equal(config.publicUrl, undefined);
+    assert.equal(config.strictRequests, false);
     assert.deepEqual(validateConfig({}), config);
   });
 
@@ -138,8 +139,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_REDIS_COMMAND_TIMEOUT_MS: '100',
       TESSERA_REDIS_FAILURE_MODE: 'closed',
       TESSERA_AUTH_FAILURE_LIMIT: '0',
+      TESSERA_STRICT_REQUESTS: 'true',
     });
     assert.deepEqual(config, {
+      strictRequests: true,
       redisUrl: 'redis://cache:6379/2',
       redisKeyPrefix: 'acme:',
       rateLimiting: false,
