@@ -262,7 +262,7 @@ export class SafeFetcher {
       return (Array.isArray(v) ? v[0] : v) ?? null;
     };
     if (REDIRECT_STATUSES.has(statusCode) && header('location')) {
-      body.destroy();
+      discard(body);
       let location: string;
       try {
         location = new URL(header('location')!, url).href;
@@ -272,13 +272,13 @@ export class SafeFetcher {
       return { kind: 'redirect', location };
     }
     if (statusCode < 200 || statusCode > 299) {
-      body.destroy();
+      discard(body);
       throw new SafeFetchError(`URL refused: the server answered ${statusCode}`, 'http_status', shown, undefined, statusCode);
     }
     const tooLarge = () => new SafeFetchError(`URL refused: larger than ${limits.maxBytes} bytes`, 'too_large', shown);
     const declared = header('content-length');
     if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limits.maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge();
     }
     const chunks: Buffer[] = [];
@@ -288,7 +288,7 @@ export class SafeFetcher {
         const buf = chunk as Buffer;
         total += buf.length;
         if (total > limits.maxBytes) {
-          body.destroy();
+          discard(body);
           throw tooLarge();
         }
         chunks.push(buf);
@@ -301,6 +301,12 @@ export class SafeFetcher {
       result: { bytes: Buffer.concat(chunks, total), contentType: header('content-type'), finalUrl: url.href, filename: filenameOf(url) },
     };
   }
+}
+
+/** Drops a body unread; undici reports the drop as an error event, which nobody needs. */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | ResolvedAddress[], family?: number) => void;
