@@ -2,7 +2,12 @@
 // that refusals happen before connecting, and the size and time bounds. A local HTTP server on
 // 127.0.0.1 plays every remote; an injected resolver plays DNS, so nothing leaves the machine.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -325,6 +330,34 @@ describe(`safe fetch: against a local server [${BACKEND}]`, () => {
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     await refused(allowLoopback().fetch(`http://127.0.0.1:${port}/`, LIMITS), 'connection_failed');
+  });
+
+  test('https: the connection is pinned to the checked address and keeps the name for SNI', async (t) => {
+    // A self-signed certificate (openssl at test time: no key material in the repository). The
+    // fetch must fail verification, which shows it reached this server, under the name, by the pinned address.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-tls-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=media.test', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    } catch {
+      t.skip('openssl is not available');
+      return;
+    }
+    const servernames: string[] = [];
+    const tls = https.createServer({
+      key: fs.readFileSync(path.join(dir, 'key.pem')),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem')),
+      SNICallback: (name, cb) => {
+        servernames.push(name);
+        cb(null);
+      },
+    }, (_req, res) => res.end('ok'));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise<void>((r) => tls.close(() => r())));
+    const port = (tls.address() as AddressInfo).port;
+    const fetcher = allowLoopback({ lookup: fakeDns({ 'media.test': ['127.0.0.1'] }) });
+    await refused(fetcher.fetch(`https://media.test:${port}/x.png`, LIMITS), 'connection_failed');
+    assert.deepEqual(servernames, ['media.test']);
   });
 
   test('openUrlFetcher(config) uses the TESSERA_FETCH_* settings', async () => {

@@ -202,7 +202,8 @@ export class SafeFetcher {
     if (!hostAllowed) {
       for (const { address } of addresses) {
         if (!this.#policy.check(address).allowed) {
-          throw new SafeFetchError(`URL refused: ${host} is a private or reserved address (${address})`, 'private_address', shown, address);
+          const what = family ? `${host} is` : `${host} resolves to`;
+          throw new SafeFetchError(`URL refused: ${what} a private or reserved address (${address})`, 'private_address', shown, address);
         }
       }
     }
