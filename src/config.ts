@@ -81,6 +81,24 @@ export const ConfigSchema = Type.Object({
    * PostgreSQL database must use the same key.
    */
   secretsKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
+  /**
+   * Where background jobs queue: `database` (the metadata database; API processes run them) or
+   * `redis` (BullMQ on TESSERA_REDIS_URL; `tessera worker` processes run them, API processes relay).
+   */
+  jobQueue: Type.Union([Type.Literal('database'), Type.Literal('redis')]),
+  /** Jobs one process runs at once. */
+  workerConcurrency: Type.Integer({ minimum: 1, maximum: 256 }),
+  /** How often an idle process looks for due jobs (and relays the outbox); its own enqueues are seen at once. */
+  jobPollIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }),
+  /**
+   * A running job's lease (database) or lock (BullMQ lockDuration and stalledInterval): a job whose
+   * process died runs again about this long after.
+   */
+  jobLeaseMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /** On shutdown, how long running jobs may take to finish before they are aborted (and later re-run). */
+  jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
+  runJobsInApi: Type.Optional(Type.Boolean()),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -112,6 +130,11 @@ const DEFAULTS: TesseraConfig = {
   headersTimeoutMs: 10_000,
   // Fastify's default, above the 60 s idle timeout of common load balancers.
   keepAliveTimeoutMs: 72_000,
+  jobQueue: 'database',
+  workerConcurrency: 4,
+  jobPollIntervalMs: 1000,
+  jobLeaseMs: 30_000,
+  jobShutdownTimeoutMs: 10_000,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -121,6 +144,9 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
   // Node refuses a headers timeout longer than the request timeout.
   if (errors.length === 0 && merged.headersTimeoutMs > merged.requestTimeoutMs) {
     errors.push({ path: '/headersTimeoutMs', message: `Expected at most TESSERA_REQUEST_TIMEOUT_MS (${merged.requestTimeoutMs})`, value: merged.headersTimeoutMs });
+  }
+  if (errors.length === 0 && merged.jobQueue === 'redis' && !merged.redisUrl) {
+    errors.push({ path: '/jobQueue', message: 'redis requires TESSERA_REDIS_URL', value: merged.jobQueue });
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
@@ -132,6 +158,8 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
           ? `Expected one of ${LOG_LEVELS.join(', ')}`
           : key === 'redisFailureMode'
             ? 'Expected open or closed'
+            : key === 'jobQueue' && e.message !== 'redis requires TESSERA_REDIS_URL'
+              ? 'Expected database or redis'
             : key === 'secretsKey'
               ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
               : e.message;
@@ -172,6 +200,12 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
   TESSERA_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   TESSERA_SECRETS_KEY: 'secretsKey',
+  TESSERA_JOB_QUEUE: 'jobQueue',
+  TESSERA_WORKER_CONCURRENCY: 'workerConcurrency',
+  TESSERA_JOB_POLL_INTERVAL_MS: 'jobPollIntervalMs',
+  TESSERA_JOB_LEASE_MS: 'jobLeaseMs',
+  TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: 'jobShutdownTimeoutMs',
+  TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
 };
 
 /** Values never echoed in an error message. */
@@ -190,8 +224,12 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'redisConnectTimeoutMs',
   'redisCommandTimeoutMs',
   'authFailureLimit',
+  'workerConcurrency',
+  'jobPollIntervalMs',
+  'jobLeaseMs',
+  'jobShutdownTimeoutMs',
 ]);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 'runJobsInApi']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));

@@ -47,6 +47,9 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   tessera_markers: 'not cached',
   // Read on every use, never through the account read cache.
   organization_secrets: 'not cached',
+  // Background work and what clients poll: no cache reads them.
+  jobs: 'not cached',
+  tasks: 'not cached',
 };
 
 export type Attribution =

@@ -4,5 +4,7 @@ import type { AccountTables } from './accounts/tables.ts';
 import type { BillingTables } from './billing/tables.ts';
 import type { SecretTables } from './secrets/tables.ts';
 import type { UsageTables } from './usage/tables.ts';
+import type { JobTables } from './jobs/tables.ts';
+import type { TaskTables } from './tasks/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, JobTables, TaskTables {}

@@ -9,12 +9,16 @@ import type { Database } from './database-types.ts';
 import type { RepositoryFactories } from './repository-factory.ts';
 import { secretRepositories } from './secrets/index.ts';
 import { usageRepositories } from './usage/index.ts';
+import { jobRepositories } from './jobs/index.ts';
+import { taskRepositories } from './tasks/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
   ...billingRepositories,
   ...usageRepositories,
   ...secretRepositories,
+  ...jobRepositories,
+  ...taskRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

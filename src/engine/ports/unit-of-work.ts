@@ -6,8 +6,10 @@ import type { AccountRepositories } from '../accounts/account-repositories.ts';
 import type { BillingRepositories } from '../billing/billing-repositories.ts';
 import type { SecretRepositories } from '../secrets/secret-repositories.ts';
 import type { UsageRepositories } from '../usage/usage-repositories.ts';
+import type { JobRepositories } from '../jobs/job-repositories.ts';
+import type { TaskRepositories } from '../tasks/task-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & JobRepositories & TaskRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */
