@@ -18,6 +18,8 @@ import type { InvalidationBus } from './ports/invalidation-bus.ts';
 import type { SecretCipher } from './ports/secret-cipher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 import { NamespaceResolution, NO_NAMESPACES, type NamespaceDirectory } from './scope/namespace-resolution.ts';
+import type { JobQueue } from './ports/job-queue.ts';
+import { TaskService } from './tasks/task-service.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -39,6 +41,10 @@ export interface Services {
   chargeCredits: boolean;
   health: HealthService;
   clock: Clock;
+  /** Asynchronous operations' records (GET/DELETE /v1/tasks/{id}, POST /v1/tasks/list). */
+  tasks: TaskService;
+  /** Background jobs: enqueue (in a transaction: enqueueIn) and register handlers; null when the runtime opened no queue. */
+  jobs: JobQueue | null;
 }
 
 export interface ServiceDependencies {
@@ -64,6 +70,8 @@ export interface ServiceDependencies {
   namespaceDirectory?: NamespaceDirectory;
   /** A stored secret did not decrypt: for the log, naming the key source to check. */
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
+  /** The job queue the runtime opened (compose.ts picks the adapter); absent: services.jobs is null. */
+  jobQueue?: JobQueue | null;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -87,5 +95,7 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     health: new HealthService(store, deps.rateLimitCounter),
     clock,
+    tasks: new TaskService(store, clock),
+    jobs: deps.jobQueue ?? null,
   };
 }

@@ -87,7 +87,8 @@ export abstract class BaseJobQueue<C extends JobPayloads> implements JobQueue<C>
   }
 
   private write<N extends keyof C & string>(repos: JobRepositories, request: EnqueueRequest<C, N>): Promise<EnqueueResult> {
-    if (!request.id) throw new Error('A job needs a deterministic id');
+    // BullMQ refuses integer ids; both queues refuse them so a job moves between them unchanged.
+    if (!request.id || request.id.length > 255 || /^\d+$/.test(request.id)) throw new Error(`Job id '${request.id}': expected 1 to 255 characters, not only digits`);
     const now = this.clock.now();
     return repos.jobs.insertIfAbsent({
       id: request.id,
