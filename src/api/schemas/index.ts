@@ -7,5 +7,7 @@ import { HEALTH_SCHEMAS } from './health.ts';
 import { ORGANIZATION_SCHEMAS } from './organizations.ts';
 import { SECRET_SCHEMAS } from './secrets.ts';
 import { USER_SCHEMAS } from './users.ts';
+import { PAGINATION_SCHEMAS } from './pagination.ts';
+import { TASK_SCHEMAS } from './tasks.ts';
 
-export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS, ...BILLING_SCHEMAS, ...SECRET_SCHEMAS];
+export const SHARED_SCHEMAS = [...ERROR_SCHEMAS, ...ORGANIZATION_SCHEMAS, ...USER_SCHEMAS, ...API_KEY_SCHEMAS, ...HEALTH_SCHEMAS, ...BILLING_SCHEMAS, ...SECRET_SCHEMAS, ...PAGINATION_SCHEMAS, ...TASK_SCHEMAS];

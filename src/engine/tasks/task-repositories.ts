@@ -5,9 +5,14 @@
 import type { TenantScope } from '../scope/request-scope.ts';
 import type { Task, TaskItem, TaskStatus, TaskType } from './types.ts';
 
+export const TASK_SORT_FIELDS = ['created_at', 'updated_at'] as const;
+export type TaskSortField = (typeof TASK_SORT_FIELDS)[number];
+
 export interface TaskListQuery {
   status?: TaskStatus;
   taskType?: TaskType;
+  /** Default: created_at, newest first. */
+  sort?: { field: TaskSortField; direction: 'asc' | 'desc' };
   limit: number;
   offset: number;
 }
@@ -27,9 +32,8 @@ export interface TaskStatePatch {
 export interface TaskRepository {
   insert(task: Task): Promise<void>;
   find(tenant: TenantScope, taskId: string): Promise<Task | undefined>;
-  /** Newest first. */
   list(tenant: TenantScope, query: TaskListQuery): Promise<Task[]>;
-  count(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset'>): Promise<number>;
+  count(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset' | 'sort'>): Promise<number>;
   /** Sets CANCELED unless the task already ended; true when it changed. */
   cancel(tenant: TenantScope, taskId: string, now: string): Promise<boolean>;
   /**

@@ -6,7 +6,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.ts';
 import type { RequestScope } from '../scope/request-scope.ts';
 import { newId } from '../../lib/ids.ts';
-import type { TaskRepositories } from './task-repositories.ts';
+import type { TaskRepositories, TaskSortField } from './task-repositories.ts';
 import type { Task, TaskItem, TaskStatus, TaskType } from './types.ts';
 
 export interface NewTask {
@@ -20,6 +20,7 @@ export interface NewTask {
 export interface TaskListOptions {
   status?: TaskStatus;
   taskType?: TaskType;
+  sort?: { field: TaskSortField; direction: 'asc' | 'desc' };
   limit: number;
   offset: number;
   includeTotal: boolean;
@@ -73,7 +74,7 @@ export class TaskService {
   async list(scope: RequestScope, options: TaskListOptions): Promise<TaskPage> {
     const filter = { ...(options.status ? { status: options.status } : {}), ...(options.taskType ? { taskType: options.taskType } : {}) };
     const [tasks, total] = await Promise.all([
-      this.store.tasks.list(scope, { ...filter, limit: options.limit, offset: options.offset }),
+      this.store.tasks.list(scope, { ...filter, ...(options.sort ? { sort: options.sort } : {}), limit: options.limit, offset: options.offset }),
       options.includeTotal ? this.store.tasks.count(scope, filter) : Promise.resolve(null),
     ]);
     return { tasks, total };

@@ -41,15 +41,15 @@ export class KyselyTaskRepository implements TaskRepository {
   async list(tenant: TenantScope, query: TaskListQuery): Promise<Task[]> {
     const rows = await this.filtered(tenant, query)
       .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('task_id', 'desc')
+      .orderBy(query.sort?.field ?? 'created_at', query.sort?.direction ?? 'desc')
+      .orderBy('task_id', query.sort?.direction ?? 'desc')
       .limit(query.limit)
       .offset(query.offset)
       .execute();
     return rows.map(toTask);
   }
 
-  async count(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset'>): Promise<number> {
+  async count(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset' | 'sort'>): Promise<number> {
     const row = await this.filtered(tenant, query)
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
@@ -101,7 +101,7 @@ export class KyselyTaskRepository implements TaskRepository {
     return query;
   }
 
-  private filtered(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset'>) {
+  private filtered(tenant: TenantScope, query: Omit<TaskListQuery, 'limit' | 'offset' | 'sort'>) {
     let q = this.scoped(tenant);
     if (query.status) q = q.where('status', '=', query.status);
     if (query.taskType) q = q.where('task_type', '=', query.taskType);
