@@ -5,7 +5,7 @@ import type { QueueLog, QueueSettings } from '../../src/adapters/queue/base-job-
 import { BullMqJobQueue } from '../../src/adapters/queue/bullmq-job-queue.ts';
 import { DatabaseJobQueue } from '../../src/adapters/queue/database-job-queue.ts';
 import { openMetadataStore } from '../../src/compose.ts';
-import { validateConfig } from '../../src/config.ts';
+import { validateConfig, type TesseraConfig } from '../../src/config.ts';
 import type { JobPayloads } from '../../src/engine/jobs/job-catalogue.ts';
 import { systemClock } from '../../src/engine/ports/clock.ts';
 import type { JobQueue } from '../../src/engine/ports/job-queue.ts';
@@ -30,6 +30,8 @@ export type QueueKind = 'database' | 'redis';
 export interface QueueHarness {
   kind: QueueKind;
   store: MetadataStore;
+  /** Where the store is, for processes that open it too. */
+  settings: Partial<TesseraConfig>;
   /** A queue over the harness's store (closed by close()). */
   open(declared?: readonly (keyof TestJobs & string)[], settings?: Partial<QueueSettings>): JobQueue<TestJobs>;
   close(): Promise<void>;
@@ -48,6 +50,7 @@ export async function openHarness(kind: QueueKind): Promise<QueueHarness> {
   return {
     kind,
     store,
+    settings: location.settings,
     open(declared = TEST_JOB_NAMES, settings = {}) {
       const merged = { ...FAST, ...settings };
       const queue: JobQueue<TestJobs> =

@@ -127,7 +127,8 @@ export class BullMqJobQueue<C extends JobPayloads> extends BaseJobQueue<C> {
     const registered = this.registry.get(row.name);
     if (!registered) throw new UnrecoverableError(`no handler for job '${row.name}' in this process`);
     const owner = `${this.processToken}:${token ?? randomToken(6)}`;
-    const attempt = bullJob.attemptsMade + 1;
+    // A run cut short by a dead worker counts, as in the embedded queue (attemptsStarted includes stalled runs).
+    const attempt = Math.max(bullJob.attemptsMade + 1, bullJob.attemptsStarted ?? 0);
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + this.settings.leaseMs).toISOString();
     if (!(await this.store.jobs.markRunning(id, owner, attempt, leaseUntil, now.toISOString()))) return;
