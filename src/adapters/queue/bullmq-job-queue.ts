@@ -87,7 +87,9 @@ export class BullMqJobQueue<C extends JobPayloads> extends BaseJobQueue<C> {
     this.closed ??= (async () => {
       this.stopping = true;
       this.wakeup.notify();
-      await this.relayLoop;
+      // A frozen Redis can hold a relay call indefinitely (BullMQ's connections have no command
+      // timeout): shutdown does not wait for it past the grace period.
+      await Promise.race([this.relayLoop, new Promise((resolve) => setTimeout(resolve, this.settings.shutdownTimeoutMs).unref())]);
       if (this.worker) {
         // Stop taking jobs; running ones get the grace period, then their signals abort.
         const closing = this.worker.close();
