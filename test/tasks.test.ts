@@ -151,6 +151,8 @@ describe(`tasks (${BACKEND})`, () => {
     assertError(await list('?limit=0', {}), 422, 'ValidationError');
     assertError(await list('?limit=1001', {}), 422, 'ValidationError');
     assertError(await list('', { sort: { field: 'status' } }), 422, 'ValidationError');
+    assert.equal(assertError(await list('?cursor=abc', {}), 400, 'BadRequestError').error.code, 'cursor_not_supported');
+    assert.equal(assertError(await list('', { search: 'x' }), 400, 'BadRequestError').error.code, 'search_not_supported');
     const unsupported = assertError(await list('', { filters: { AND: [{ field: 'status', value: 'FAILED' }] } }), 400, 'BadRequestError');
     assert.equal(unsupported.error.code, 'filter_not_supported');
   });

@@ -52,7 +52,7 @@ export const ListTasksRequest = Type.Object(
       }),
     ),
     sort: Type.Optional(Nullable(SortOption, { description: 'Default: created_at, newest first.' })),
-    search: Type.Optional(Nullable(Type.String({ maxLength: 0 }), { title: 'Search', description: 'Not supported for tasks: only empty or null.' })),
+    search: Type.Optional(Nullable(Type.String({ maxLength: 1000 }), { title: 'Search', description: 'Not supported for tasks: only empty or null (400 otherwise).' })),
   },
   { $id: 'ListTasksRequest', title: 'ListTasksRequest', additionalProperties: false },
 );
@@ -67,7 +67,7 @@ export type ListTasksResponseBody = Static<typeof ListTasksResponse>;
 export const ListTasksQuery = QueryObject({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20, title: 'Limit' }),
   offset: Type.Integer({ minimum: 0, maximum: 10_000, default: 0, title: 'Offset' }),
-  cursor: Type.Optional(Type.String({ maxLength: 0, title: 'Cursor', description: 'Tasks page by offset: only empty.' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1000, title: 'Cursor', description: 'Tasks page by offset: only empty (400 otherwise).' })),
   include_total: Type.Boolean({ default: false, title: 'Include Total' }),
 });
 

@@ -20,8 +20,10 @@ export default defineOperation({
     response: { 200: Type.Ref(ListTasksResponse, { description: 'Successful Response' }) },
   },
   handler: async (request, scope) => {
-    const { limit, offset, include_total } = request.query;
+    const { limit, offset, include_total, cursor } = request.query;
     const body = request.body;
+    if (cursor) throw new BadRequestError('Tasks page by offset: cursor is not supported', { field: 'cursor' }, 'cursor_not_supported');
+    if (body.search) throw new BadRequestError('Task search is not supported; filter by status and task_type', { field: 'search' }, 'search_not_supported');
     const shorthand = shorthandFilters(body.filters ?? null);
     const status = body.status ?? shorthand.status;
     const taskType = body.task_type ?? shorthand.taskType;
