@@ -14,6 +14,12 @@ import { decodeSecretsKey, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters
 import type { SecretCipher } from './engine/ports/secret-cipher.ts';
 import type { UrlFetcher } from './engine/ports/url-fetcher.ts';
 import { SafeUrlFetcher } from './adapters/fetch/safe-url-fetcher.ts';
+import type { QueueLog, QueueSettings } from './adapters/queue/base-job-queue.ts';
+import { BullMqJobQueue } from './adapters/queue/bullmq-job-queue.ts';
+import { DatabaseJobQueue } from './adapters/queue/database-job-queue.ts';
+import { JOB_NAMES, type JobCatalogue } from './engine/jobs/job-catalogue.ts';
+import type { Clock } from './engine/ports/clock.ts';
+import type { JobQueue } from './engine/ports/job-queue.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -115,4 +121,32 @@ export function openUrlFetcher(config: TesseraConfig): UrlFetcher {
     timeoutMs: config.fetchTimeoutMs,
     maxRedirects: config.fetchMaxRedirects,
   });
+}
+
+/**
+ * The job queue: rows of the metadata database run by an in-process pool (TESSERA_JOB_QUEUE=database),
+ * or BullMQ on Redis fed from those rows (redis). Who runs handlers: workers always; API processes
+ * with the database queue unless TESSERA_RUN_JOBS_IN_API=false, with Redis only when it is true;
+ * the CLI never (it only enqueues: a running API or worker process picks its rows up).
+ */
+export function openJobQueue(
+  config: TesseraConfig,
+  store: MetadataStore,
+  clock: Clock,
+  log: QueueLog,
+  role: 'api' | 'worker' | 'cli',
+): JobQueue<JobCatalogue> {
+  const runHandlers = role === 'worker' || (role === 'api' && (config.runJobsInApi ?? config.jobQueue === 'database'));
+  const settings: QueueSettings = {
+    concurrency: config.workerConcurrency,
+    pollIntervalMs: config.jobPollIntervalMs,
+    leaseMs: config.jobLeaseMs,
+    shutdownTimeoutMs: config.jobShutdownTimeoutMs,
+    runHandlers,
+  };
+  if (config.jobQueue === 'redis') {
+    const redis = { url: config.redisUrl!, prefix: `${config.redisKeyPrefix}bull`, connectTimeoutMs: config.redisConnectTimeoutMs, relay: role !== 'cli' };
+    return new BullMqJobQueue<JobCatalogue>(store, JOB_NAMES, settings, clock, log, redis);
+  }
+  return new DatabaseJobQueue<JobCatalogue>(store, JOB_NAMES, settings, clock, log);
 }

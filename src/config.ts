@@ -95,6 +95,24 @@ export const ConfigSchema = Type.Object({
   fetchTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   /** URL blobs: redirects followed at most, each checked like the first URL. */
   fetchMaxRedirects: Type.Integer({ minimum: 0, maximum: 20 }),
+  /**
+   * Where background jobs queue: `database` (the metadata database; API processes run them) or
+   * `redis` (BullMQ on TESSERA_REDIS_URL; `tessera worker` processes run them, API processes relay).
+   */
+  jobQueue: Type.Union([Type.Literal('database'), Type.Literal('redis')]),
+  /** Jobs one process runs at once. */
+  workerConcurrency: Type.Integer({ minimum: 1, maximum: 256 }),
+  /** How often an idle process looks for due jobs (and relays the outbox); its own enqueues are seen at once. */
+  jobPollIntervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }),
+  /**
+   * A running job's lease (database) or lock (BullMQ lockDuration and stalledInterval): a job whose
+   * process died runs again about this long after.
+   */
+  jobLeaseMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
+  /** On shutdown, how long running jobs may take to finish before they are aborted (and later re-run). */
+  jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
+  runJobsInApi: Type.Optional(Type.Boolean()),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -131,6 +149,11 @@ const DEFAULTS: TesseraConfig = {
   fetchAllowCidrs: [],
   fetchTimeoutMs: 30_000,
   fetchMaxRedirects: 5,
+  jobQueue: 'database',
+  workerConcurrency: 4,
+  jobPollIntervalMs: 1000,
+  jobLeaseMs: 30_000,
+  jobShutdownTimeoutMs: 10_000,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -145,6 +168,9 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
     const bad = merged.fetchAllowCidrs.filter((c) => typeof c !== 'string' || !parseCidr(c));
     if (bad.length > 0) errors.push({ path: '/fetchAllowCidrs', message: 'Expected CIDR ranges such as 10.0.0.0/8 or fd00::/8, comma-separated', value: bad });
   }
+  if (errors.length === 0 && merged.jobQueue === 'redis' && !merged.redisUrl) {
+    errors.push({ path: '/jobQueue', message: 'redis requires TESSERA_REDIS_URL', value: merged.jobQueue });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       // A list item's path is /key/index: name the setting.
@@ -156,6 +182,8 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
           ? `Expected one of ${LOG_LEVELS.join(', ')}`
           : key === 'redisFailureMode'
             ? 'Expected open or closed'
+            : key === 'jobQueue' && e.message !== 'redis requires TESSERA_REDIS_URL'
+              ? 'Expected database or redis'
             : key === 'secretsKey'
               ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
               : e.message;
@@ -201,6 +229,12 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_FETCH_ALLOW_CIDRS: 'fetchAllowCidrs',
   TESSERA_FETCH_TIMEOUT_MS: 'fetchTimeoutMs',
   TESSERA_FETCH_MAX_REDIRECTS: 'fetchMaxRedirects',
+  TESSERA_JOB_QUEUE: 'jobQueue',
+  TESSERA_WORKER_CONCURRENCY: 'workerConcurrency',
+  TESSERA_JOB_POLL_INTERVAL_MS: 'jobPollIntervalMs',
+  TESSERA_JOB_LEASE_MS: 'jobLeaseMs',
+  TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: 'jobShutdownTimeoutMs',
+  TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
 };
 
 /** Values never echoed in an error message. */
@@ -221,10 +255,14 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'authFailureLimit',
   'fetchTimeoutMs',
   'fetchMaxRedirects',
+  'workerConcurrency',
+  'jobPollIntervalMs',
+  'jobLeaseMs',
+  'jobShutdownTimeoutMs',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 'strictRequests']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 'strictRequests', 'runJobsInApi']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));

@@ -1,7 +1,8 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import { openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
@@ -73,8 +74,10 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
   // Without a TTL there is no cache to invalidate.
   const invalidationBus: InvalidationBus | null =
     role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
+  const jobQueue = openJobQueue(config, store, clock, log.child({ component: 'jobs' }), role);
   const services = createServices({
     store,
+    jobQueue,
     invalidationBus,
     clock,
     rateLimitCounter: counter,
@@ -88,6 +91,18 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
   });
   services.requestUsage?.start();
+  // Refuses to start while a declared job has no handler (naming it).
+  registerJobHandlers(jobQueue, services);
+  try {
+    await jobQueue.start();
+  } catch (err) {
+    await jobQueue.close().catch(() => {});
+    await services.requestUsage?.close();
+    await invalidationBus?.close();
+    await counter?.close();
+    await store.close();
+    throw err;
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -100,6 +115,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     close() {
       // Pending usage counts are written before the store closes: a clean shutdown loses nothing.
       closing ??= (async () => {
+        // Running jobs finish (or are aborted after TESSERA_JOB_SHUTDOWN_TIMEOUT_MS) while the store is still open.
+        await jobQueue.close();
         await services.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();

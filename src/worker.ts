@@ -1,7 +1,10 @@
-// `tessera worker`: a process without HTTP over the same runtime as the API. There are no jobs yet:
-// it starts, reports the health of what it would work with, and stops cleanly on SIGTERM/SIGINT.
+// `tessera worker`: a process without HTTP over the same runtime as the API that runs background
+// jobs (always, whichever queue: the database's or BullMQ's). It starts, reports the health of what
+// it works with and which jobs it runs, and on SIGTERM/SIGINT stops claiming, lets running jobs
+// finish (up to TESSERA_JOB_SHUTDOWN_TIMEOUT_MS) and exits.
 import type { TesseraConfig } from './config.ts';
 import type { HealthReport } from './engine/health/health-service.ts';
+import { JOB_NAMES } from './engine/jobs/job-catalogue.ts';
 import { openRuntime } from './runtime.ts';
 
 export interface WorkerOptions {
@@ -15,13 +18,13 @@ export interface WorkerStatus {
   healthy: boolean;
   metadata: { ok: boolean; backend: HealthReport['backend']; error: string | null };
   redis: { ok: boolean; location: HealthReport['cacheLocation']; error: string | null };
-  jobs: 'none yet';
+  jobs: { queue: 'database' | 'redis'; concurrency: number; names: string[] };
 }
 
 /** Resolves once started; the process then runs until a signal closes the runtime and exits. */
 export async function runWorker(config: TesseraConfig, options: WorkerOptions = {}): Promise<void> {
   const runtime = await openRuntime(config, { role: 'worker' });
-  // Nothing holds the event loop yet (no queue consumer): this timer keeps the process alive until a signal.
+  // The queue's poll timer (or BullMQ's connections) holds the event loop; this holds it regardless until a signal.
   const keepAlive = setInterval(() => {}, 1 << 30);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -43,11 +46,11 @@ export async function runWorker(config: TesseraConfig, options: WorkerOptions = 
     healthy: report.healthy,
     metadata: { ok: report.metadata.ok, backend: report.backend, error: report.metadata.error },
     redis: { ok: report.cache.ok, location: report.cacheLocation, error: report.cache.error },
-    jobs: 'none yet',
+    jobs: { queue: config.jobQueue, concurrency: config.workerConcurrency, names: [...JOB_NAMES] },
   };
   const fields = { ...status, metadata_cause: causeOf(report.metadata.cause), redis_cause: causeOf(report.cache.cause) };
-  if (report.healthy) runtime.log.info(fields, 'worker started; no jobs to run yet, waiting for SIGTERM');
-  else runtime.log.warn(fields, 'worker started with a component down; no jobs to run yet, waiting for SIGTERM');
+  if (report.healthy) runtime.log.info(fields, 'worker started; running jobs until SIGTERM');
+  else runtime.log.warn(fields, 'worker started with a component down; running jobs until SIGTERM');
   if (options.json) process.stdout.write(`${JSON.stringify(status)}\n`);
 }
 

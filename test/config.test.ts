@@ -144,6 +144,12 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_FETCH_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8',
       TESSERA_FETCH_TIMEOUT_MS: '5000',
       TESSERA_FETCH_MAX_REDIRECTS: '2',
+      TESSERA_JOB_QUEUE: 'redis',
+      TESSERA_WORKER_CONCURRENCY: '8',
+      TESSERA_JOB_POLL_INTERVAL_MS: '250',
+      TESSERA_JOB_LEASE_MS: '60000',
+      TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: '0',
+      TESSERA_RUN_JOBS_IN_API: 'yes',
     });
     assert.deepEqual(config, {
       strictRequests: true,
@@ -179,6 +185,12 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       requestTimeoutMs: 20_000,
       headersTimeoutMs: 5_000,
       keepAliveTimeoutMs: 65_000,
+      jobQueue: 'redis',
+      workerConcurrency: 8,
+      jobPollIntervalMs: 250,
+      jobLeaseMs: 60_000,
+      jobShutdownTimeoutMs: 0,
+      runJobsInApi: true,
     });
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
     assert.equal(loadConfig({ PORT: '0' }).port, 0);
@@ -193,6 +205,18 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.equal(defaults.authFailureLimit, 100);
     assert.throws(() => loadConfig({ TESSERA_REDIS_FAILURE_MODE: 'sometimes' }), /TESSERA_REDIS_FAILURE_MODE \(redisFailureMode\): Expected open or closed/);
     assert.throws(() => loadConfig({ TESSERA_REDIS_COMMAND_TIMEOUT_MS: '0' }), /TESSERA_REDIS_COMMAND_TIMEOUT_MS/);
+  });
+
+  test('job queue settings: defaults, and redis requires TESSERA_REDIS_URL', () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.jobQueue, 'database');
+    assert.equal(defaults.workerConcurrency, 4);
+    assert.equal(defaults.jobLeaseMs, 30_000);
+    assert.equal(defaults.runJobsInApi, undefined);
+    assert.throws(() => loadConfig({ TESSERA_JOB_QUEUE: 'redis' }), /TESSERA_JOB_QUEUE \(jobQueue\): redis requires TESSERA_REDIS_URL/);
+    assert.throws(() => loadConfig({ TESSERA_JOB_QUEUE: 'kafka' }), /TESSERA_JOB_QUEUE \(jobQueue\): Expected database or redis/);
+    assert.throws(() => loadConfig({ TESSERA_WORKER_CONCURRENCY: '0' }), /TESSERA_WORKER_CONCURRENCY/);
+    assert.throws(() => loadConfig({ TESSERA_JOB_LEASE_MS: '50' }), /TESSERA_JOB_LEASE_MS/);
   });
 
   test('empty variables count as unset', () => {

@@ -98,8 +98,9 @@ describe(`tessera worker (${BACKEND})`, () => {
       assert.deepEqual(worker.status.metadata, { ok: true, backend: BACKEND, error: null });
       assert.deepEqual(worker.status.redis, { ok: true, location: 'in-process', error: null });
       // The log line and the status line are written by different streams: either may come first.
-      await until(() => /no jobs to run yet/.test(worker.output()), 10_000);
-      assert.match(worker.output(), /no jobs to run yet/);
+      assert.deepEqual(worker.status.jobs, { queue: 'database', concurrency: 4, names: ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire'] });
+      await until(() => /running jobs until SIGTERM/.test(worker.output()), 10_000);
+      assert.match(worker.output(), /running jobs until SIGTERM/);
     } finally {
       const { code, elapsedMs } = await stopWithin(worker.child, 5000);
       assert.equal(code, 0, worker.output());

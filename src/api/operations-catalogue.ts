@@ -10,6 +10,7 @@ import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
 import { secretOperations } from './routes/v1/secrets/index.ts';
+import { taskOperations } from './routes/v1/tasks/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
@@ -26,6 +27,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...billingOperations,
   ...secretOperations,
   ...namespaceOperations,
+  ...taskOperations,
 ];
 
 /** The authenticated operations' policies. */

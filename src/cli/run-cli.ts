@@ -102,7 +102,7 @@ function buildProgram({ config, print, withStore, stdout, stderr }: Context): Co
 
   program
     .command('worker')
-    .description('run a worker: no HTTP; reports the health of the store and Redis, then waits (there are no jobs yet) until SIGTERM')
+    .description('run a worker: no HTTP; reports the health of the store and Redis, then runs background jobs until SIGTERM')
     .option('--json', 'print the health as one JSON line once started')
     .action(async (opts: { json?: boolean }) => runWorker(config(), { json: opts.json ?? false }));
 

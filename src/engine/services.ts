@@ -28,6 +28,8 @@ const NO_DELETIONS: NamespaceDeletionScheduler = {
     throw new ServiceUnavailableError('Namespace deletion needs the job queue, which is not running', 5);
   },
 };
+import type { JobQueue } from './ports/job-queue.ts';
+import { TaskService } from './tasks/task-service.ts';
 
 export interface Services {
   authenticator: Authenticator;
@@ -51,6 +53,10 @@ export interface Services {
   chargeCredits: boolean;
   health: HealthService;
   clock: Clock;
+  /** Asynchronous operations' records (GET/DELETE /v1/tasks/{id}, POST /v1/tasks/list). */
+  tasks: TaskService;
+  /** Background jobs: enqueue (in a transaction: enqueueIn) and register handlers; null when the runtime opened no queue. */
+  jobs: JobQueue | null;
 }
 
 export interface ServiceDependencies {
@@ -78,6 +84,8 @@ export interface ServiceDependencies {
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
   /** Fetches URL blobs (public addresses only, see src/lib/safe-fetch.ts); absent where nothing fetches. */
   urlFetcher?: UrlFetcher;
+  /** The job queue the runtime opened (compose.ts picks the adapter); absent: services.jobs is null. */
+  jobQueue?: JobQueue | null;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -103,5 +111,7 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     health: new HealthService(store, deps.rateLimitCounter),
     clock,
+    tasks: new TaskService(store, clock),
+    jobs: deps.jobQueue ?? null,
   };
 }

@@ -49,6 +49,9 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   organization_secrets: 'not cached',
   // Tenant data below the account layer: read per request, never through the account read cache.
   namespaces: 'not cached',
+  // Background work and what clients poll: no cache reads them.
+  jobs: 'not cached',
+  tasks: 'not cached',
 };
 
 export type Attribution =

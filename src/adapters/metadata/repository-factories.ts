@@ -10,6 +10,8 @@ import type { RepositoryFactories } from './repository-factory.ts';
 import { secretRepositories } from './secrets/index.ts';
 import { usageRepositories } from './usage/index.ts';
 import { namespaceRepositories } from './namespaces/index.ts';
+import { jobRepositories } from './jobs/index.ts';
+import { taskRepositories } from './tasks/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -17,6 +19,8 @@ const FACTORIES = {
   ...usageRepositories,
   ...secretRepositories,
   ...namespaceRepositories,
+  ...jobRepositories,
+  ...taskRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

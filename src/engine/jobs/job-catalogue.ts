@@ -1,0 +1,28 @@
+// The typed job catalogue: every background job Tessera runs, by name, with its payload type.
+// Enqueueing a name outside it, or a payload of the wrong shape, does not compile; starting a
+// process whose queue lacks a handler for a declared name fails (JobRegistry.assertComplete).
+import type { JobTenant } from '../scope/job-scope.ts';
+
+/** Every payload names its tenant (jobTenantOf(scope)): the worker rebuilds the scope from it (scopeForJob). */
+export type JobPayloads = { [name: string]: JobTenant };
+
+/** Tessera's jobs. Handlers are registered in job-handlers.ts. */
+// A type, not an interface: only type literals satisfy JobPayloads' index signature.
+export type JobCatalogue = {
+  /** Cascade-deletes a namespace and everything in it (DELETE /v1/namespaces/{id} → task api_namespaces_delete). */
+  'namespace.delete': JobTenant & { namespace_id: string };
+  /** Deletes a bucket's objects, blobs, uploads and batches (DELETE /v1/buckets/{id} → task api_buckets_delete). */
+  'bucket.delete': JobTenant & { namespace_id: string; bucket_id: string };
+  /** Confirms uploads asynchronously (confirm?async=true, confirm/batch → api_buckets_uploads_[batch_]confirm). */
+  'upload.confirm': JobTenant & { namespace_id: string; bucket_id: string; upload_ids: string[] };
+  /** Expires what a namespace keeps only for a while (unconfirmed uploads past their URL expiry, ...). */
+  'namespace.expire': JobTenant & { namespace_id: string };
+};
+
+export type JobName = keyof JobCatalogue & string;
+
+/** The declared names at run time; the `satisfies` line fails the build when the catalogue gains a name not listed here. */
+export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire'] as const satisfies readonly JobName[];
+type Unlisted = Exclude<JobName, (typeof JOB_NAMES)[number]>;
+const everyNameListed: Unlisted extends never ? true : Unlisted = true;
+void everyNameListed;
