@@ -12,6 +12,8 @@ import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
 import { AesGcmSecretCipher } from './adapters/secrets/aes-gcm-secret-cipher.ts';
 import { decodeSecretsKey, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters/secrets/secrets-key.ts';
 import type { SecretCipher } from './engine/ports/secret-cipher.ts';
+import type { UrlFetcher } from './engine/ports/url-fetcher.ts';
+import { SafeUrlFetcher } from './adapters/fetch/safe-url-fetcher.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -103,4 +105,14 @@ export function openSecretCipher(config: TesseraConfig, log: { warn: (message: s
     return loadOrCreateKeyFile(config.dataDir);
   };
   return new AesGcmSecretCipher(loadKey, `the key file ${file} (TESSERA_SECRETS_KEY unset; TESSERA_DATA_DIR)`);
+}
+
+/** The one way URL blobs are fetched: public addresses only, except what TESSERA_FETCH_ALLOW_* opens. */
+export function openUrlFetcher(config: TesseraConfig): UrlFetcher {
+  return new SafeUrlFetcher({
+    allowHosts: config.fetchAllowHosts,
+    allowCidrs: config.fetchAllowCidrs,
+    timeoutMs: config.fetchTimeoutMs,
+    maxRedirects: config.fetchMaxRedirects,
+  });
 }

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
+import { parseCidr } from './lib/address-policy.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LogLevel = Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)));
@@ -81,6 +82,14 @@ export const ConfigSchema = Type.Object({
    * PostgreSQL database must use the same key.
    */
   secretsKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
+  /** URL blobs: hostnames (exact) fetched whatever address they resolve to (a media server on the LAN). */
+  fetchAllowHosts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,253}$' }), { maxItems: 1000 }),
+  /** URL blobs: address ranges fetched although private, loopback or reserved (e.g. 10.0.0.0/8). */
+  fetchAllowCidrs: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 }),
+  /** URL blobs: the longest one fetch may take, DNS to last byte (a request's own bound may be shorter). */
+  fetchTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** URL blobs: redirects followed at most, each checked like the first URL. */
+  fetchMaxRedirects: Type.Integer({ minimum: 0, maximum: 20 }),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -112,6 +121,10 @@ const DEFAULTS: TesseraConfig = {
   headersTimeoutMs: 10_000,
   // Fastify's default, above the 60 s idle timeout of common load balancers.
   keepAliveTimeoutMs: 72_000,
+  fetchAllowHosts: [],
+  fetchAllowCidrs: [],
+  fetchTimeoutMs: 30_000,
+  fetchMaxRedirects: 5,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -122,9 +135,14 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
   if (errors.length === 0 && merged.headersTimeoutMs > merged.requestTimeoutMs) {
     errors.push({ path: '/headersTimeoutMs', message: `Expected at most TESSERA_REQUEST_TIMEOUT_MS (${merged.requestTimeoutMs})`, value: merged.headersTimeoutMs });
   }
+  if (Array.isArray(merged.fetchAllowCidrs)) {
+    const bad = merged.fetchAllowCidrs.filter((c) => typeof c !== 'string' || !parseCidr(c));
+    if (bad.length > 0) errors.push({ path: '/fetchAllowCidrs', message: 'Expected CIDR ranges such as 10.0.0.0/8 or fd00::/8, comma-separated', value: bad });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const key = e.path.slice(1);
+      // A list item's path is /key/index: name the setting.
+      const key = e.path.slice(1).split('/')[0] ?? '';
       const name = ENV_NAME_OF[key] ? `${ENV_NAME_OF[key]} (${key})` : key || '(root)';
       const got = SECRET_KEYS.has(key as keyof TesseraConfig) ? '(value hidden)' : `(got ${JSON.stringify(e.value)})`;
       const message =
@@ -172,6 +190,10 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
   TESSERA_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
   TESSERA_SECRETS_KEY: 'secretsKey',
+  TESSERA_FETCH_ALLOW_HOSTS: 'fetchAllowHosts',
+  TESSERA_FETCH_ALLOW_CIDRS: 'fetchAllowCidrs',
+  TESSERA_FETCH_TIMEOUT_MS: 'fetchTimeoutMs',
+  TESSERA_FETCH_MAX_REDIRECTS: 'fetchMaxRedirects',
 };
 
 /** Values never echoed in an error message. */
@@ -190,7 +212,11 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'redisConnectTimeoutMs',
   'redisCommandTimeoutMs',
   'authFailureLimit',
+  'fetchTimeoutMs',
+  'fetchMaxRedirects',
 ]);
+/** Comma-separated lists. */
+const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
 const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
@@ -204,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     if (value === undefined || value === '') continue;
     // Convert only exact forms: "1e3" or "8080.9" for PORT stays a string and fails validation by name.
     if (INTEGER_KEYS.has(key) && /^\d+$/.test(value)) raw[key] = Number(value);
+    else if (LIST_KEYS.has(key)) raw[key] = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
     else if (BOOLEAN_KEYS.has(key) && value.toLowerCase() in BOOLEAN_WORDS) raw[key] = BOOLEAN_WORDS[value.toLowerCase()];
     else raw[key] = value;
   }

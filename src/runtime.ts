@@ -1,7 +1,7 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher } from './compose.ts';
+import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
@@ -83,6 +83,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     usageAccounting: config.usageAccounting,
     cacheTtlMs: config.cacheTtlMs,
     secretCipher: openSecretCipher(config, log),
+    urlFetcher: openUrlFetcher(config),
     onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
   });

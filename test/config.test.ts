@@ -138,8 +138,16 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_REDIS_COMMAND_TIMEOUT_MS: '100',
       TESSERA_REDIS_FAILURE_MODE: 'closed',
       TESSERA_AUTH_FAILURE_LIMIT: '0',
+      TESSERA_FETCH_ALLOW_HOSTS: 'media.lan,nas.local',
+      TESSERA_FETCH_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8',
+      TESSERA_FETCH_TIMEOUT_MS: '5000',
+      TESSERA_FETCH_MAX_REDIRECTS: '2',
     });
     assert.deepEqual(config, {
+      fetchAllowHosts: ['media.lan', 'nas.local'],
+      fetchAllowCidrs: ['10.0.0.0/8', 'fd00::/8'],
+      fetchTimeoutMs: 5000,
+      fetchMaxRedirects: 2,
       redisUrl: 'redis://cache:6379/2',
       redisKeyPrefix: 'acme:',
       rateLimiting: false,

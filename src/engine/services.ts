@@ -16,6 +16,7 @@ import { AccountReadCache } from './cache/account-read-cache.ts';
 import { keepCacheCoherent } from './cache/cache-coherence.ts';
 import type { InvalidationBus } from './ports/invalidation-bus.ts';
 import type { SecretCipher } from './ports/secret-cipher.ts';
+import type { UrlFetcher } from './ports/url-fetcher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
@@ -75,6 +76,8 @@ export interface ServiceDependencies {
   namespaceDeletions?: NamespaceDeletionScheduler;
   /** A stored secret did not decrypt: for the log, naming the key source to check. */
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
+  /** Fetches URL blobs (public addresses only, see src/lib/safe-fetch.ts); absent where nothing fetches. */
+  urlFetcher?: UrlFetcher;
 }
 
 export function createServices(deps: ServiceDependencies): Services {

@@ -5,6 +5,21 @@ import type { AccountTier, RateLimits } from './types.ts';
 export const QUOTA_RESOURCES = ['namespaces', 'buckets', 'collections', 'retrievers', 'taxonomies', 'clusters', 'api_keys', 'documents', 'batch_size'] as const;
 export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 
+const MiB = 1024 * 1024;
+
+/** Byte caps on one blob, by how its bytes arrive (SPEC §8, §9, §20). */
+export interface BlobSizeLimits {
+  /** Bytes sent inside the request: base64 (data URI or {base64}) and inline text/JSON. */
+  inlineMaxBytes: number;
+  /** One presigned upload (CreateUploadRequest.file_size_bytes). */
+  uploadMaxBytes: number;
+  /**
+   * One URL blob. Mixpeek documents no cap, but a fetched body is held in memory while it is
+   * sniffed and hashed, so it is bounded; larger files go through the presigned upload flow.
+   */
+  urlMaxBytes: number;
+}
+
 export interface TierPolicy {
   /** Granted on each billing-cycle day; null = negotiated (enterprise), nothing automatic. */
   monthlyCredits: number | null;
@@ -12,6 +27,7 @@ export interface TierPolicy {
   rateLimits: RateLimits;
   /** null = unlimited. */
   quotas: Record<QuotaResource, number | null>;
+  blobs: BlobSizeLimits;
 }
 
 /** The seed's BaseRateLimits default: 10 requests per minute in every category. */
@@ -22,21 +38,26 @@ export const TIERS: Record<AccountTier, TierPolicy> = {
     monthlyCredits: 1_000,
     rateLimits: DEFAULT_RATE_LIMITS,
     quotas: { namespaces: 1, buckets: 5, collections: 5, retrievers: 3, taxonomies: 2, clusters: 1, api_keys: 2, documents: 10_000, batch_size: 100 },
+    blobs: { inlineMaxBytes: 5 * MiB, uploadMaxBytes: 100 * MiB, urlMaxBytes: 100 * MiB },
   },
   pro: {
     monthlyCredits: 100_000,
     rateLimits: { metadata: 200, data: 100, search: 60, upload: 30, compute: 30 },
     quotas: { namespaces: 10, buckets: 50, collections: 50, retrievers: 50, taxonomies: 20, clusters: 10, api_keys: 10, documents: 1_000_000, batch_size: 10_000 },
+    blobs: { inlineMaxBytes: 10 * MiB, uploadMaxBytes: 5 * 1024 * MiB, urlMaxBytes: 512 * MiB },
   },
   team: {
     monthlyCredits: 1_000_000,
     rateLimits: { metadata: 1_000, data: 600, search: 300, upload: 100, compute: 100 },
     quotas: { namespaces: 100, buckets: 500, collections: 500, retrievers: 500, taxonomies: 200, clusters: 100, api_keys: 100, documents: 10_000_000, batch_size: 100_000 },
+    // Mixpeek's size table has no team row: team gets pro's caps.
+    blobs: { inlineMaxBytes: 10 * MiB, uploadMaxBytes: 5 * 1024 * MiB, urlMaxBytes: 512 * MiB },
   },
   enterprise: {
     monthlyCredits: null,
     rateLimits: { metadata: 5_000, data: 3_000, search: 1_500, upload: 500, compute: 500 },
     quotas: { namespaces: null, buckets: null, collections: null, retrievers: null, taxonomies: null, clusters: null, api_keys: null, documents: null, batch_size: null },
+    blobs: { inlineMaxBytes: 50 * MiB, uploadMaxBytes: 50 * 1024 * MiB, urlMaxBytes: 1024 * MiB },
   },
 };
 
