@@ -4,7 +4,11 @@ import type { TenantScope } from '../scope/request-scope.ts';
 import type { Bucket, BucketChanges, BucketContents } from './types.ts';
 
 export interface BucketListFilter {
-  /** Only buckets in these namespaces (a cross-namespace list); the scope's namespace when absent. */
+  /**
+   * A cross-namespace list (the scope has no namespace): every namespace of the organization, or
+   * those ids and id prefixes (a scoped key's reach). Ignored when the scope has a namespace.
+   */
+  allNamespaces?: boolean;
   namespaceIds?: readonly string[];
   /** With namespaceIds: also namespaces whose id starts with one of these (a scoped key's "ns_a_*"). */
   namespaceIdPrefixes?: readonly string[];
