@@ -13,6 +13,7 @@ import { secretOperations } from './routes/v1/secrets/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
+import { bucketOperations } from './routes/v1/buckets/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -26,6 +27,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...billingOperations,
   ...secretOperations,
   ...namespaceOperations,
+  ...bucketOperations,
 ];
 
 /** The authenticated operations' policies. */
