@@ -15,6 +15,7 @@ import healthRoutes from './api/routes/v1/health/index.ts';
 import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
+import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -108,6 +109,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorate('metadataStore', runtime.store);
   app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
+  app.decorate('blobs', runtime.blobs);
   app.decorateRequest('scope', null);
   app.decorateRequest('charge', null);
   app.decorateRequest('operation', null);
@@ -129,6 +131,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(usageRoutes, { prefix: '/v1/organizations' });
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
+  await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

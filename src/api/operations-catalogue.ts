@@ -6,6 +6,7 @@
 import type { OperationDefinition } from './define-operation.ts';
 import type { OperationPolicy } from './policy.ts';
 import { apiKeyOperations } from './routes/v1/api-keys/index.ts';
+import { blobTransferOperations } from './routes/v1/blob-transfer/index.ts';
 import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
@@ -24,6 +25,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...usageOperations,
   ...billingOperations,
   ...secretOperations,
+  ...blobTransferOperations,
 ];
 
 /** The authenticated operations' policies. */

@@ -17,6 +17,8 @@ import { keepCacheCoherent } from './cache/cache-coherence.ts';
 import type { InvalidationBus } from './ports/invalidation-bus.ts';
 import type { SecretCipher } from './ports/secret-cipher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
+import type { BlobStore } from './ports/blob-store.ts';
+import { BlobTransferService } from './blobs/blob-transfer-service.ts';
 import { NamespaceResolution, NO_NAMESPACES, type NamespaceDirectory } from './scope/namespace-resolution.ts';
 
 export interface Services {
@@ -39,6 +41,10 @@ export interface Services {
   chargeCredits: boolean;
   health: HealthService;
   clock: Clock;
+  /** Where blob bytes live; null in processes opened without one. */
+  blobs: BlobStore | null;
+  /** The filesystem store's presigned transfers; null without a blob store. */
+  blobTransfers: BlobTransferService | null;
 }
 
 export interface ServiceDependencies {
@@ -64,6 +70,8 @@ export interface ServiceDependencies {
   namespaceDirectory?: NamespaceDirectory;
   /** A stored secret did not decrypt: for the log, naming the key source to check. */
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
+  /** Where blob bytes live (filesystem or S3); absent in processes that handle none. */
+  blobStore?: BlobStore | undefined;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -87,5 +95,7 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     health: new HealthService(store, deps.rateLimitCounter),
     clock,
+    blobs: deps.blobStore ?? null,
+    blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
   };
 }
