@@ -6,6 +6,7 @@
 import type { OperationDefinition } from './define-operation.ts';
 import type { OperationPolicy } from './policy.ts';
 import { apiKeyOperations } from './routes/v1/api-keys/index.ts';
+import { blobTransferOperations } from './routes/v1/blob-transfer/index.ts';
 import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
@@ -28,6 +29,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...secretOperations,
   ...namespaceOperations,
   ...bucketOperations,
+  ...blobTransferOperations,
 ];
 
 /** The authenticated operations' policies. */
