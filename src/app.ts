@@ -17,6 +17,7 @@ import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
 import bucketRoutes from './api/routes/v1/buckets/index.ts';
+import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
@@ -135,6 +136,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
   await app.register(bucketRoutes, { prefix: '/v1/buckets' });
+  await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   if (options.extend) await options.extend(app);
 

@@ -15,6 +15,7 @@ import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
+import { objectOperations } from './routes/v1/objects/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -29,6 +30,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...secretOperations,
   ...namespaceOperations,
   ...bucketOperations,
+  ...objectOperations,
   ...blobTransferOperations,
 ];
 
