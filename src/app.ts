@@ -118,7 +118,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorateRequest('operation', null);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
+  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS, { strictRequests: config.strictRequests }));
   installJsonParser(app);
   installRequestGate(app);
 
