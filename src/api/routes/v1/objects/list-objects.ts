@@ -25,9 +25,8 @@ export default defineOperation({
     const { limit, offset, include_total } = request.query;
     const page = await request.server.services.objects.list(scope, request.params.bucket_identifier, {
       filters: b.filters ?? null,
-      sort: b.sort ? { field: b.sort.field, direction: b.sort.direction ?? 'asc' } : null,
+      sort: b.sort ?? null,
       search: b.search ?? null,
-      select: b.select ?? null,
       caseSensitive: b.case_sensitive ?? false,
       limit,
       offset,
