@@ -119,9 +119,20 @@ describe(`objects [${BACKEND}]`, () => {
     const big = 'a'.repeat(5 * 1024 * 1024 + 10);
     const res = await t.call({ method: 'POST', url: objectsUrl(b), key: other.apiKey, payload: { blobs: [{ property: 'content', type: 'text', data: big }] } });
     assertError(res, 413, 'PayloadTooLargeError');
+    // Over the app's bodyLimit: the object routes accept bodies up to the largest tier's base64 cap, and the tier decides.
     const huge = await t.call({ method: 'POST', url: objectsUrl(b), key: other.apiKey, payload: { blobs: [{ property: 'content', type: 'text', data: 'a'.repeat(t.config.bodyLimit + 10) }] } });
-    assert.equal(huge.statusCode, 413, huge.body);
-    assert.equal(huge.json().success, false);
+    assertError(huge, 413, 'PayloadTooLargeError');
+    // Other routes keep the app's bodyLimit, answered with the error envelope.
+    const tooBig = await t.call({ method: 'POST', url: '/v1/buckets', key: other.apiKey, headers: { 'x-namespace': otherNs.namespace_id }, payload: { bucket_name: 'x', description: 'a'.repeat(t.config.bodyLimit + 10), bucket_schema: SCHEMA } });
+    assert.equal(tooBig.statusCode, 413, tooBig.body.slice(0, 300));
+    assert.equal(tooBig.json().success, false);
+    assert.equal((await t.call({ method: 'GET', url: `/v1/buckets/${b.bucket_id}`, key: other.apiKey })).json().object_count, 0);
+    // A team-tier base64 blob whose body exceeds the app's bodyLimit (9 MiB → 12 MiB of base64) is accepted.
+    const own = await bucket();
+    const nine = Buffer.alloc(9 * 1024 * 1024, 0x61);
+    const ok = await t.call({ method: 'POST', url: objectsUrl(own), payload: { blobs: [{ property: 'content', type: 'text', data: { base64: nine.toString('base64'), mime_type: 'text/plain' } }] } });
+    assert.equal(ok.statusCode, 200, ok.body.slice(0, 300));
+    assert.equal(ok.json().blobs[0].details.size_bytes, nine.length);
   });
 
   test('unique key: 400 without a policy; insert 409, update 404, upsert idempotent', async () => {

@@ -3,13 +3,14 @@ import { defineOperation } from '../../../define-operation.ts';
 import { errorResponse } from '../../../errors/declared-responses.ts';
 import { toObjectResponse } from '../../../presenters/object.ts';
 import { BucketParams, CreateObjectQuery, CreateObjectRequest, ObjectResponse } from '../../../schemas/objects.ts';
-import { OBJECT_WRITE } from '../buckets/policies.ts';
+import { BLOB_BODY_LIMIT, OBJECT_WRITE } from '../buckets/policies.ts';
 
 export default defineOperation({
   operationId: 'create_object_v1_buckets__bucket_identifier__objects_post',
   method: 'POST',
   url: '',
   policy: OBJECT_WRITE,
+  bodyLimit: BLOB_BODY_LIMIT,
   schema: {
     tags: ['Bucket Objects'],
     summary: 'Create Object',

@@ -3,13 +3,14 @@ import { BadRequestError } from '../../../../engine/errors.ts';
 import { defineOperation } from '../../../define-operation.ts';
 import { toFailedObject, toObjectResponse } from '../../../presenters/object.ts';
 import { BatchObjectsQuery, BucketParams, CreateObjectsBatchRequest, CreateObjectsBatchResponse } from '../../../schemas/objects.ts';
-import { OBJECT_WRITE } from '../buckets/policies.ts';
+import { BLOB_BODY_LIMIT, OBJECT_WRITE } from '../buckets/policies.ts';
 
 export default defineOperation({
   operationId: 'create_objects_batch_v1_buckets__bucket_identifier__objects_batch_post',
   method: 'POST',
   url: '/batch',
   policy: OBJECT_WRITE,
+  bodyLimit: BLOB_BODY_LIMIT,
   schema: {
     tags: ['Bucket Objects'],
     summary: 'Create Objects Batch',

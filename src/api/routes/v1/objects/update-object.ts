@@ -3,13 +3,14 @@ import { defineOperation } from '../../../define-operation.ts';
 import { errorResponse } from '../../../errors/declared-responses.ts';
 import { toObjectResponse } from '../../../presenters/object.ts';
 import { ObjectParams, ObjectResponse, UpdateObjectRequest } from '../../../schemas/objects.ts';
-import { OBJECT_WRITE } from '../buckets/policies.ts';
+import { BLOB_BODY_LIMIT, OBJECT_WRITE } from '../buckets/policies.ts';
 
 export default defineOperation({
   operationId: 'update_object_v1_buckets__bucket_identifier__objects__object_identifier__put',
   method: 'PUT',
   url: '/:object_identifier',
   policy: OBJECT_WRITE,
+  bodyLimit: BLOB_BODY_LIMIT,
   schema: {
     tags: ['Bucket Objects'],
     summary: 'Update Object',
