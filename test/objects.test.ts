@@ -249,6 +249,36 @@ describe(`objects [${BACKEND}]`, () => {
     assert.equal((await t.call({ method: 'GET', url: `/v1/namespaces/${ns_}` })).json().object_count, nsBefore - 1);
   });
 
+  test('purgeBucket (the deletion cascade) removes the objects, their blobs and the bucket row; purgeNamespaceBuckets every bucket', async () => {
+    const { purgeBucket, purgeNamespaceBuckets } = await import('../src/engine/buckets/bucket-purge.ts');
+    const { openMetadataStore } = await import('../src/compose.ts');
+    const b = await bucket();
+    const o = (await t.call({ method: 'POST', url: objectsUrl(b), payload: { title: 'x', blobs: [{ property: 'content', type: 'text', data: 'bytes' }] } })).json();
+    await t.call({ method: 'POST', url: `${objectsUrl(b)}/batch`, payload: { objects: [{ title: 'y' }, { title: 'z' }] } });
+    const scope = await scopeOf(t, ns.namespace_id);
+    const key = (await t.app.services.objects.get(scope, b.bucket_id, o.object_id, false)).blobs[0]!.storageKey!;
+    const store = await openMetadataStore(t.config);
+    try {
+      const result = await purgeBucket(store, t.app.services.blobs, scope, b.bucket_id);
+      assert.deepEqual(result, { objectsDeleted: 3, blobsDeleted: 1 });
+      assert.equal(await t.app.services.blobs!.head(key), undefined);
+      assertError(await t.call({ method: 'GET', url: `/v1/buckets/${b.bucket_id}` }), 404, 'NotFoundError');
+      assert.deepEqual(await purgeBucket(store, t.app.services.blobs, scope, b.bucket_id), { objectsDeleted: 0, blobsDeleted: 0 });
+      const space = (await t.call({ method: 'POST', url: '/v1/namespaces', payload: { namespace_name: uniqueName('ns'), feature_extractors: TEXT } })).json();
+      for (let i = 0; i < 2; i++) {
+        const nb = await bucket({}, { 'x-namespace': space.namespace_id });
+        await t.call({ method: 'POST', url: objectsUrl(nb), payload: { title: 'x' } });
+      }
+      const all = await purgeNamespaceBuckets(store, t.app.services.blobs, await scopeOf(t, space.namespace_id));
+      assert.equal(all.objectsDeleted, 2);
+      const after_ = (await t.call({ method: 'GET', url: `/v1/namespaces/${space.namespace_id}` })).json();
+      assert.equal(after_.bucket_count, 0);
+      assert.equal(after_.object_count, 0);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('X-Namespace: by bucket id without the header works; by name needs it (400)', async () => {
     const b = await bucket();
     assert.equal((await t.call({ method: 'POST', url: objectsUrl(b), payload: { title: 'x' } })).statusCode, 200);
