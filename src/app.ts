@@ -17,6 +17,9 @@ import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
 import taskRoutes from './api/routes/v1/tasks/index.ts';
+import bucketRoutes from './api/routes/v1/buckets/index.ts';
+import objectRoutes from './api/routes/v1/objects/index.ts';
+import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -110,6 +113,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorate('metadataStore', runtime.store);
   app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
+  app.decorate('blobs', runtime.blobs);
   app.decorateRequest('scope', null);
   app.decorateRequest('charge', null);
   app.decorateRequest('operation', null);
@@ -133,6 +137,9 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
   await app.register(taskRoutes, { prefix: '/v1/tasks' });
+  await app.register(bucketRoutes, { prefix: '/v1/buckets' });
+  await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
+  await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

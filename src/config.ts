@@ -113,6 +113,25 @@ export const ConfigSchema = Type.Object({
   jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
   runJobsInApi: Type.Optional(Type.Boolean()),
+  /** Where blob bytes live: `filesystem` (<dataDir>/blobs) or `s3` (an S3-compatible bucket). */
+  blobStore: Type.Union([Type.Literal('filesystem'), Type.Literal('s3')]),
+  /** S3 endpoint (MinIO, R2, …); absent: AWS's endpoint for the region. */
+  s3Endpoint: Type.Optional(Type.String({ pattern: '^https?://' })),
+  s3Region: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
+  /** Required with blobStore `s3`. */
+  s3Bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  /** Both or neither; neither: the AWS SDK's default credential chain (instance role, ~/.aws…). */
+  s3AccessKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  s3SecretAccessKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  /** Path-style URLs (http://host/bucket/key): MinIO and most self-hosted S3s need it. */
+  s3ForcePathStyle: Type.Boolean(),
+  /** Prepended to every object key ("prod/"), so several deployments can share one bucket. */
+  s3KeyPrefix: Type.Optional(Type.String({ pattern: '^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*/?$', maxLength: 200 })),
+  /**
+   * The 32-byte HMAC key signing the filesystem store's transfer links (presigned URLs). Absent: a
+   * key generated once into <dataDir>/signing.key (processes sharing the blobs share the data dir).
+   */
+  signingKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -154,6 +173,9 @@ const DEFAULTS: TesseraConfig = {
   jobPollIntervalMs: 1000,
   jobLeaseMs: 30_000,
   jobShutdownTimeoutMs: 10_000,
+  blobStore: 'filesystem',
+  s3Region: 'us-east-1',
+  s3ForcePathStyle: false,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -171,6 +193,13 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
   if (errors.length === 0 && merged.jobQueue === 'redis' && !merged.redisUrl) {
     errors.push({ path: '/jobQueue', message: 'redis requires TESSERA_REDIS_URL', value: merged.jobQueue });
   }
+  if (errors.length === 0 && merged.blobStore === 's3' && !merged.s3Bucket) {
+    errors.push({ path: '/s3Bucket', message: 'Required when TESSERA_BLOB_STORE=s3', value: merged.s3Bucket });
+  }
+  if (errors.length === 0 && !merged.s3AccessKeyId !== !merged.s3SecretAccessKey) {
+    const missing = merged.s3AccessKeyId ? '/s3SecretAccessKey' : '/s3AccessKeyId';
+    errors.push({ path: missing, message: 'Set TESSERA_S3_ACCESS_KEY_ID and TESSERA_S3_SECRET_ACCESS_KEY together (or neither, for the default AWS credential chain)', value: undefined });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       // A list item's path is /key/index: name the setting.
@@ -184,9 +213,11 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
             ? 'Expected open or closed'
             : key === 'jobQueue' && e.message !== 'redis requires TESSERA_REDIS_URL'
               ? 'Expected database or redis'
-            : key === 'secretsKey'
+            : key === 'secretsKey' || key === 'signingKey'
               ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
-              : e.message;
+              : key === 'blobStore'
+                ? 'Expected filesystem or s3'
+                : e.message;
       return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
@@ -235,10 +266,19 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_JOB_LEASE_MS: 'jobLeaseMs',
   TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: 'jobShutdownTimeoutMs',
   TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
+  TESSERA_BLOB_STORE: 'blobStore',
+  TESSERA_S3_ENDPOINT: 's3Endpoint',
+  TESSERA_S3_REGION: 's3Region',
+  TESSERA_S3_BUCKET: 's3Bucket',
+  TESSERA_S3_ACCESS_KEY_ID: 's3AccessKeyId',
+  TESSERA_S3_SECRET_ACCESS_KEY: 's3SecretAccessKey',
+  TESSERA_S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
+  TESSERA_S3_KEY_PREFIX: 's3KeyPrefix',
+  TESSERA_SIGNING_KEY: 'signingKey',
 };
 
 /** Values never echoed in an error message. */
-const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl', 'secretsKey']);
+const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl', 'secretsKey', 's3AccessKeyId', 's3SecretAccessKey', 'signingKey']);
 const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'port',
   'bodyLimit',
@@ -262,7 +302,7 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 'strictRequests', 'runJobsInApi']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle', 'strictRequests', 'runJobsInApi']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));

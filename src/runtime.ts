@@ -1,13 +1,14 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import { openBlobStore, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
 import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
+import type { BlobStore } from './engine/ports/blob-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createServices, type Services } from './engine/services.ts';
 
@@ -34,6 +35,8 @@ export interface Runtime {
   config: TesseraConfig;
   role: RuntimeRole;
   store: MetadataStore;
+  /** Where blob bytes live (TESSERA_BLOB_STORE). */
+  blobs: BlobStore;
   services: Services;
   /** What the first start created, or null when the store was already initialised (or the role does not bootstrap). */
   bootstrap: BootstrapResult | null;
@@ -56,6 +59,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     onConnectionLost: (error) => log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
   });
   let counter: RateLimitCounter | undefined;
+  let blobs: BlobStore | undefined;
   let bootstrap: BootstrapResult | null = null;
   try {
     if (options.migrate ?? config.migrateOnStart) await store.migrate();
@@ -67,7 +71,9 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       );
     }
     if (role !== 'cli') counter = await openRateLimitCounter(config, log);
+    blobs = await openBlobStore(config, log.child({ component: 'blobs' }));
   } catch (err) {
+    await counter?.close();
     await store.close();
     throw err;
   }
@@ -89,6 +95,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     urlFetcher: openUrlFetcher(config),
     onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
+    blobStore: blobs,
   });
   services.requestUsage?.start();
   // Refuses to start while a declared job has no handler (naming it).
@@ -109,6 +116,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     config,
     role,
     store,
+    blobs,
     services,
     bootstrap,
     log,
@@ -120,6 +128,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         await services.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();
+        await blobs.close();
         await store.close();
       })();
       return closing;

@@ -55,6 +55,11 @@ interface OperationFields<S extends FastifySchema> {
   url: string;
   /** Everything but the operationId: tags, summary, description, params, querystring, body, response. */
   schema: S;
+  /**
+   * A larger body than the app's bodyLimit (TESSERA_BODY_LIMIT), for routes that carry blob bytes
+   * inline; never a smaller one. The route's own checks bound each blob by the caller's tier.
+   */
+  bodyLimit?: number;
 }
 
 export interface AuthenticatedOperation<S extends FastifySchema = FastifySchema> extends OperationFields<S> {
@@ -83,7 +88,7 @@ const defined = new WeakSet<RouteOperation>();
 export function defineOperation<S extends FastifySchema>(operation: AuthenticatedOperation<S>): OperationDefinition;
 export function defineOperation<S extends FastifySchema>(operation: PublicOperation<S>): OperationDefinition;
 export function defineOperation(operation: AuthenticatedOperation | PublicOperation): OperationDefinition {
-  const { operationId, method, url, policy, schema } = operation;
+  const { operationId, method, url, policy, schema, bodyLimit } = operation;
   const routeOperation: RouteOperation = { operationId, policy };
   defined.add(routeOperation);
   const handler = routeHandler(operation);
@@ -93,7 +98,8 @@ export function defineOperation(operation: AuthenticatedOperation | PublicOperat
     url,
     policy,
     register: (scope) => {
-      scope.route({ method, url, schema: { operationId, ...schema }, config: { operation: routeOperation }, handler });
+      const limit = bodyLimit === undefined ? {} : { bodyLimit: Math.max(bodyLimit, scope.initialConfig.bodyLimit ?? 0) };
+      scope.route({ method, url, schema: { operationId, ...schema }, config: { operation: routeOperation }, handler, ...limit });
     },
   };
 }

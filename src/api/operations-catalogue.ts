@@ -6,6 +6,7 @@
 import type { OperationDefinition } from './define-operation.ts';
 import type { OperationPolicy } from './policy.ts';
 import { apiKeyOperations } from './routes/v1/api-keys/index.ts';
+import { blobTransferOperations } from './routes/v1/blob-transfer/index.ts';
 import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
@@ -14,6 +15,8 @@ import { taskOperations } from './routes/v1/tasks/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
+import { bucketOperations } from './routes/v1/buckets/index.ts';
+import { objectOperations } from './routes/v1/objects/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -28,6 +31,9 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...secretOperations,
   ...namespaceOperations,
   ...taskOperations,
+  ...bucketOperations,
+  ...objectOperations,
+  ...blobTransferOperations,
 ];
 
 /** The authenticated operations' policies. */

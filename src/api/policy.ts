@@ -43,6 +43,9 @@ export const metadata = (permission: Permission, resource?: ResourceDeclaration)
   ...(resource ? { resource } : {}),
 });
 
+/** Reading and writing tenant data (objects, documents): the `data` rate-limit category. */
+export const data = (permission: Permission): OperationPolicy => ({ category: 'data', permission, credits: 0 });
+
 /** The resources that operations address, for `metadata(permission, resource)`. */
 export const USERS = { type: 'user' } as const;
 export const USER = { type: 'user', param: 'user_email' } as const;

@@ -21,6 +21,11 @@ import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
 import { ServiceUnavailableError } from './errors.ts';
+import type { BlobStore } from './ports/blob-store.ts';
+import { BlobTransferService } from './blobs/blob-transfer-service.ts';
+import { BucketService, type BucketDeletionScheduler } from './buckets/bucket-service.ts';
+import { BlobIntake } from './objects/blob-intake.ts';
+import { ObjectService, type UploadResolver } from './objects/object-service.ts';
 
 /** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
 const NO_DELETIONS: NamespaceDeletionScheduler = {
@@ -30,6 +35,20 @@ const NO_DELETIONS: NamespaceDeletionScheduler = {
 };
 import type { JobQueue } from './ports/job-queue.ts';
 import { TaskService } from './tasks/task-service.ts';
+
+/** Before a job queue is configured, bucket deletion cannot be scheduled either. */
+const NO_BUCKET_DELETIONS: BucketDeletionScheduler = {
+  schedule: async () => {
+    throw new ServiceUnavailableError('Bucket deletion needs the job queue, which is not running', 5);
+  },
+};
+
+/** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
+const NO_URL_FETCHER: UrlFetcher = {
+  fetch: async () => {
+    throw new ServiceUnavailableError('URL blobs need the URL fetcher, which is not configured in this process', 5);
+  },
+};
 
 export interface Services {
   authenticator: Authenticator;
@@ -43,6 +62,10 @@ export interface Services {
   namespaceResolution: NamespaceResolution;
   /** Namespaces themselves: create, read, change, list, delete. Also the directory namespaceResolution looks names up in. */
   namespaces: NamespaceService;
+  /** Buckets of a namespace. */
+  buckets: BucketService;
+  /** Objects of a bucket, their blobs through BlobIntake. */
+  objects: ObjectService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -57,6 +80,10 @@ export interface Services {
   tasks: TaskService;
   /** Background jobs: enqueue (in a transaction: enqueueIn) and register handlers; null when the runtime opened no queue. */
   jobs: JobQueue | null;
+  /** Where blob bytes live; null in processes opened without one. */
+  blobs: BlobStore | null;
+  /** The filesystem store's presigned transfers; null without a blob store. */
+  blobTransfers: BlobTransferService | null;
 }
 
 export interface ServiceDependencies {
@@ -86,6 +113,12 @@ export interface ServiceDependencies {
   urlFetcher?: UrlFetcher;
   /** The job queue the runtime opened (compose.ts picks the adapter); absent: services.jobs is null. */
   jobQueue?: JobQueue | null;
+  /** Where blob bytes live (filesystem or S3); absent in processes that handle none. */
+  blobStore?: BlobStore | undefined;
+  /** Schedules the cascade of a deleted bucket (purgeBucket) on the job queue. */
+  bucketDeletions?: BucketDeletionScheduler;
+  /** Resolves upload_id blobs to confirmed uploads; absent: an upload_id is a 400 (unknown upload). */
+  uploadResolver?: UploadResolver;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -94,6 +127,11 @@ export function createServices(deps: ServiceDependencies): Services {
   keepCacheCoherent(store, cache, deps.invalidationBus ?? null);
   const credits = new CreditService(store, clock);
   const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? NO_DELETIONS);
+  const namespaceResolution = new NamespaceResolution(namespaces);
+  const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? NO_BUCKET_DELETIONS);
+  const blobStore = deps.blobStore ?? null;
+  const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? null);
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -103,8 +141,10 @@ export function createServices(deps: ServiceDependencies): Services {
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
-    namespaceResolution: new NamespaceResolution(namespaces),
+    namespaceResolution,
     namespaces,
+    buckets,
+    objects,
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,
@@ -113,5 +153,7 @@ export function createServices(deps: ServiceDependencies): Services {
     clock,
     tasks: new TaskService(store, clock),
     jobs: deps.jobQueue ?? null,
+    blobs: deps.blobStore ?? null,
+    blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
   };
 }

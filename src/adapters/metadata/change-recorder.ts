@@ -52,6 +52,9 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   // Background work and what clients poll: no cache reads them.
   jobs: 'not cached',
   tasks: 'not cached',
+  buckets: 'not cached',
+  objects: 'not cached',
+  object_blobs: 'not cached',
 };
 
 export type Attribution =

@@ -7,5 +7,7 @@ import type { UsageTables } from './usage/tables.ts';
 import type { NamespaceTables } from './namespaces/tables.ts';
 import type { JobTables } from './jobs/tables.ts';
 import type { TaskTables } from './tasks/tables.ts';
+import type { BucketTables } from './buckets/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables {}
+

@@ -12,6 +12,7 @@ import { usageRepositories } from './usage/index.ts';
 import { namespaceRepositories } from './namespaces/index.ts';
 import { jobRepositories } from './jobs/index.ts';
 import { taskRepositories } from './tasks/index.ts';
+import { bucketRepositories } from './buckets/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -21,6 +22,7 @@ const FACTORIES = {
   ...namespaceRepositories,
   ...jobRepositories,
   ...taskRepositories,
+  ...bucketRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

@@ -9,8 +9,10 @@ import type { UsageRepositories } from '../usage/usage-repositories.ts';
 import type { NamespaceRepositories } from '../namespaces/namespace-repositories.ts';
 import type { JobRepositories } from '../jobs/job-repositories.ts';
 import type { TaskRepositories } from '../tasks/task-repositories.ts';
+import type { BucketRepositories } from '../buckets/bucket-repositories.ts';
+import type { ObjectRepositories } from '../objects/object-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */

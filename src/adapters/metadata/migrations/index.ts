@@ -5,6 +5,7 @@ import { creditsAndUsage } from './0002-credits-and-usage.ts';
 import { organizationSecrets } from './0003-organization-secrets.ts';
 import { namespaces } from './0004-namespaces.ts';
 import { jobsAndTasks } from './0005-jobs-and-tasks.ts';
+import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-organization-secrets': organizationSecrets,
   '0004-namespaces': namespaces,
   '0005-jobs-and-tasks': jobsAndTasks,
+  '0006-buckets-and-objects': bucketsAndObjects,
 };

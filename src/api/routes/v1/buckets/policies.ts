@@ -1,0 +1,19 @@
+// Bucket and object routes' policies. All work inside a namespace: admission resolves X-Namespace;
+// without it the bucket service finds a bucket addressed by id in its own namespace (checking a
+// scoped key there) and refuses a name (400).
+import { TIERS } from '../../../../engine/accounts/tiers.ts';
+import { data, metadata, type OperationPolicy } from '../../../policy.ts';
+
+export const BUCKET_READ: OperationPolicy = { ...metadata('read'), namespace: { operation: 'read_data' } };
+export const BUCKET_WRITE: OperationPolicy = { ...metadata('write'), namespace: { operation: 'write_data' } };
+export const BUCKET_DELETE: OperationPolicy = { ...metadata('delete'), namespace: { operation: 'delete_data' } };
+export const OBJECT_READ: OperationPolicy = { ...data('read'), namespace: { operation: 'read_data' } };
+export const OBJECT_WRITE: OperationPolicy = { ...data('write'), namespace: { operation: 'write_data' } };
+export const OBJECT_DELETE: OperationPolicy = { ...data('delete'), namespace: { operation: 'delete_data' } };
+
+/**
+ * Bodies that carry blobs inline: the largest tier's inline cap as base64 (4/3) plus 1 MiB of JSON
+ * around it, so every tier can send what its cap allows (the object service then bounds each blob
+ * by the caller's own tier).
+ */
+export const BLOB_BODY_LIMIT = Math.ceil((Math.max(...Object.values(TIERS).map((t) => t.blobs.inlineMaxBytes)) * 4) / 3) + 1024 * 1024;
