@@ -43,6 +43,9 @@ export const metadata = (permission: Permission, resource?: ResourceDeclaration)
   ...(resource ? { resource } : {}),
 });
 
+/** Presigned uploads (SPEC §9): the `upload` rate-limit category; credits are charged per MB on confirm. */
+export const upload = (permission: Permission): OperationPolicy => ({ category: 'upload', permission, credits: 0 });
+
 /** The resources that operations address, for `metadata(permission, resource)`. */
 export const USERS = { type: 'user' } as const;
 export const USER = { type: 'user', param: 'user_email' } as const;

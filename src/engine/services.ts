@@ -21,6 +21,10 @@ import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
 import { ServiceUnavailableError } from './errors.ts';
+import type { BlobStore } from './ports/blob-store.ts';
+import { UploadService } from './uploads/upload-service.ts';
+import { NO_BUCKETS, NO_CONFIRM_QUEUE, NO_OBJECTS, type UploadBucketResolver, type UploadConfirmScheduler, type UploadObjects } from './uploads/upload-seams.ts';
+import { UPLOAD_CREDITS_PER_STARTED_MB } from './uploads/upload-rules.ts';
 
 /** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
 const NO_DELETIONS: NamespaceDeletionScheduler = {
@@ -41,6 +45,8 @@ export interface Services {
   namespaceResolution: NamespaceResolution;
   /** Namespaces themselves: create, read, change, list, delete. Also the directory namespaceResolution looks names up in. */
   namespaces: NamespaceService;
+  /** Presigned uploads (SPEC §9). */
+  uploads: UploadService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -78,6 +84,12 @@ export interface ServiceDependencies {
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
   /** Fetches URL blobs (public addresses only, see src/lib/safe-fetch.ts); absent where nothing fetches. */
   urlFetcher?: UrlFetcher;
+  /** Where blobs and uploads keep their bytes; absent: uploads answer 503. */
+  blobStore?: BlobStore | null;
+  /** Uploads' neighbours (buckets, objects, the job queue), filled as they are wired. */
+  uploadBuckets?: UploadBucketResolver;
+  uploadObjects?: UploadObjects;
+  uploadConfirmations?: UploadConfirmScheduler;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -97,6 +109,10 @@ export function createServices(deps: ServiceDependencies): Services {
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
     namespaceResolution: new NamespaceResolution(namespaces),
     namespaces,
+    uploads: new UploadService(store, clock, credits, deps.blobStore ?? null, deps.uploadBuckets ?? NO_BUCKETS, deps.uploadObjects ?? NO_OBJECTS, deps.uploadConfirmations ?? NO_CONFIRM_QUEUE, {
+      chargeCredits: deps.usageAccounting,
+      creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
+    }),
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

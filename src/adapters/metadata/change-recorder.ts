@@ -49,6 +49,7 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   organization_secrets: 'not cached',
   // Tenant data below the account layer: read per request, never through the account read cache.
   namespaces: 'not cached',
+  uploads: 'not cached',
 };
 
 export type Attribution =

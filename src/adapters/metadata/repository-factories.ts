@@ -10,6 +10,7 @@ import type { RepositoryFactories } from './repository-factory.ts';
 import { secretRepositories } from './secrets/index.ts';
 import { usageRepositories } from './usage/index.ts';
 import { namespaceRepositories } from './namespaces/index.ts';
+import { uploadRepositories } from './uploads/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -17,6 +18,7 @@ const FACTORIES = {
   ...usageRepositories,
   ...secretRepositories,
   ...namespaceRepositories,
+  ...uploadRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */
