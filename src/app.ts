@@ -16,6 +16,7 @@ import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
+import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -131,6 +132,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
+  await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

@@ -14,6 +14,7 @@ import { secretOperations } from './routes/v1/secrets/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
+import { uploadOperations } from './routes/v1/uploads/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -27,6 +28,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...billingOperations,
   ...secretOperations,
   ...namespaceOperations,
+  ...uploadOperations,
 ];
 
 /** The authenticated operations' policies. */
