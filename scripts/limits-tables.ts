@@ -19,6 +19,13 @@ export function renderLimitTables(): string {
     .join('\n');
   const tiers = ACCOUNT_TIERS.map((t) => `| ${t} | ${TIERS[t].monthlyCredits === null ? 'custom' : fmt(TIERS[t].monthlyCredits)} | ${RATE_LIMIT_CATEGORIES.map((c) => TIERS[t].rateLimits[c]).join(' / ')} |`).join('\n');
   const quotas = QUOTA_RESOURCES.map((q) => `| ${q} | ${ACCOUNT_TIERS.map((t) => fmt(TIERS[t].quotas[q])).join(' | ')} |`).join('\n');
+  const mib = (n: number) => (n >= 1024 ** 3 ? `${n / 1024 ** 3} GiB` : `${n / 1024 ** 2} MiB`);
+  const blobRows: [string, 'inlineMaxBytes' | 'uploadMaxBytes' | 'urlMaxBytes'][] = [
+    ['base64 / inline data', 'inlineMaxBytes'],
+    ['presigned upload', 'uploadMaxBytes'],
+    ['URL blob (fetched)', 'urlMaxBytes'],
+  ];
+  const blobs = blobRows.map(([label, k]) => `| ${label} | ${ACCOUNT_TIERS.map((t) => mib(TIERS[t].blobs[k])).join(' | ')} |`).join('\n');
   const metered = Object.entries(METERED_COSTS)
     .map(([k, v]) => `| ${k.replace(/_/g, ' ')} | ${v} |`)
     .join('\n');
@@ -37,6 +44,10 @@ ${tiers}
 | Quota | ${ACCOUNT_TIERS.join(' | ')} |
 |---|${ACCOUNT_TIERS.map(() => '---').join('|')}|
 ${quotas}
+
+| Largest blob | ${ACCOUNT_TIERS.join(' | ')} |
+|---|${ACCOUNT_TIERS.map(() => '---').join('|')}|
+${blobs}
 
 ### Metered costs (charged by the handlers of the resources that incur them)
 

@@ -30,7 +30,6 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 const KNOWN_KEYS = new Set(['type', 'default', 'items', 'properties', 'examples', 'description', 'enum', 'required']);
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function fail(path: string, message: string): never {
