@@ -49,6 +49,9 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   organization_secrets: 'not cached',
   // Tenant data below the account layer: read per request, never through the account read cache.
   namespaces: 'not cached',
+  buckets: 'not cached',
+  objects: 'not cached',
+  object_blobs: 'not cached',
   uploads: 'not cached',
 };
 

@@ -5,6 +5,7 @@ import type { BillingTables } from './billing/tables.ts';
 import type { SecretTables } from './secrets/tables.ts';
 import type { UsageTables } from './usage/tables.ts';
 import type { NamespaceTables } from './namespaces/tables.ts';
+import type { BucketTables } from './buckets/tables.ts';
 import type { UploadTables } from './uploads/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, UploadTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, BucketTables, UploadTables {}

@@ -10,6 +10,7 @@ import type { RepositoryFactories } from './repository-factory.ts';
 import { secretRepositories } from './secrets/index.ts';
 import { usageRepositories } from './usage/index.ts';
 import { namespaceRepositories } from './namespaces/index.ts';
+import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
 
 const FACTORIES = {
@@ -18,6 +19,7 @@ const FACTORIES = {
   ...usageRepositories,
   ...secretRepositories,
   ...namespaceRepositories,
+  ...bucketRepositories,
   ...uploadRepositories,
 } satisfies RepositoryFactories<Repositories>;
 

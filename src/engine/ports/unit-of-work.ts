@@ -7,9 +7,11 @@ import type { BillingRepositories } from '../billing/billing-repositories.ts';
 import type { SecretRepositories } from '../secrets/secret-repositories.ts';
 import type { UsageRepositories } from '../usage/usage-repositories.ts';
 import type { NamespaceRepositories } from '../namespaces/namespace-repositories.ts';
+import type { BucketRepositories } from '../buckets/bucket-repositories.ts';
+import type { ObjectRepositories } from '../objects/object-repositories.ts';
 import type { UploadRepositories } from '../uploads/upload-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & UploadRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & BucketRepositories & ObjectRepositories & UploadRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */

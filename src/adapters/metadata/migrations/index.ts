@@ -4,6 +4,7 @@ import { accounts } from './0001-accounts.ts';
 import { creditsAndUsage } from './0002-credits-and-usage.ts';
 import { organizationSecrets } from './0003-organization-secrets.ts';
 import { namespaces } from './0004-namespaces.ts';
+import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
 import { uploads } from './0007-uploads.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-credits-and-usage': creditsAndUsage,
   '0003-organization-secrets': organizationSecrets,
   '0004-namespaces': namespaces,
+  '0006-buckets-and-objects': bucketsAndObjects,
   '0007-uploads': uploads,
 };

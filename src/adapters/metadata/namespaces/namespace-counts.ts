@@ -5,8 +5,31 @@ import type { NamespaceCounts } from '../../../engine/namespaces/types.ts';
 import type { Database } from '../database-types.ts';
 
 export async function countNamespaceContents(
-  _db: Kysely<Database>,
-  _organizationInternalId: string,
-  _namespaceIds: readonly string[],
-  _counts: Map<string, NamespaceCounts>,
-): Promise<void> {}
+  db: Kysely<Database>,
+  organizationInternalId: string,
+  namespaceIds: readonly string[],
+  counts: Map<string, NamespaceCounts>,
+): Promise<void> {
+  const [buckets, objects] = await Promise.all([
+    db
+      .selectFrom('buckets')
+      .select((eb) => ['namespace_id', eb.fn.countAll().as('n')])
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('namespace_id', 'in', [...namespaceIds])
+      .where('status', '=', 'ACTIVE')
+      .groupBy('namespace_id')
+      .execute(),
+    // Objects of live buckets only: a bucket being deleted has left the namespace already.
+    db
+      .selectFrom('objects')
+      .innerJoin('buckets', 'buckets.bucket_id', 'objects.bucket_id')
+      .select((eb) => ['objects.namespace_id', eb.fn.countAll().as('n')])
+      .where('objects.organization_internal_id', '=', organizationInternalId)
+      .where('objects.namespace_id', 'in', [...namespaceIds])
+      .where('buckets.status', '=', 'ACTIVE')
+      .groupBy('objects.namespace_id')
+      .execute(),
+  ]);
+  for (const r of buckets) counts.get(r.namespace_id)!.bucketCount = Number(r.n);
+  for (const r of objects) counts.get(r.namespace_id)!.objectCount = Number(r.n);
+}

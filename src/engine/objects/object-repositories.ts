@@ -1,0 +1,25 @@
+// The objects module's repository port. Every method takes the tenant and filters by the scope's
+// organization and namespace as well as the bucket.
+import type { TenantScope } from '../scope/request-scope.ts';
+import type { BucketObject, ObjectChanges } from './types.ts';
+
+export interface ObjectRepository {
+  /** Many objects in one statement set (the batch path); their blobs' hashes too. */
+  insertMany(objects: readonly BucketObject[]): Promise<void>;
+  find(tenant: TenantScope, bucketId: string, objectId: string): Promise<BucketObject | undefined>;
+  findByUniqueKey(tenant: TenantScope, bucketId: string, uniqueKeyValue: string): Promise<BucketObject | undefined>;
+  /** Replaces the object's fields/blobs/key_prefix; its blobs' hash rows follow. */
+  update(tenant: TenantScope, bucketId: string, objectId: string, changes: ObjectChanges, updatedAt: string): Promise<boolean>;
+  delete(tenant: TenantScope, bucketId: string, objectId: string): Promise<boolean>;
+  /** Which of these hashes a stored blob of the bucket already has. */
+  existingHashes(tenant: TenantScope, bucketId: string, hashes: readonly string[]): Promise<Set<string>>;
+  /** The bucket's objects, oldest first, at most `cap` (lists and aggregations filter them in the engine). */
+  scan(tenant: TenantScope, bucketId: string, cap: number): Promise<BucketObject[]>;
+  countInOrganization(tenant: TenantScope): Promise<number>;
+  /** Removes every object row of the bucket (the purge); returns how many. */
+  deleteAllInBucket(tenant: TenantScope, bucketId: string): Promise<number>;
+}
+
+export interface ObjectRepositories {
+  objects: ObjectRepository;
+}
