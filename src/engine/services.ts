@@ -22,14 +22,32 @@ import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import type { BlobStore } from './ports/blob-store.ts';
+import { BucketService, type BucketDeletionScheduler } from './buckets/bucket-service.ts';
+import { BlobIntake } from './objects/blob-intake.ts';
+import { ObjectService, type UploadResolver } from './objects/object-service.ts';
 import { UploadService } from './uploads/upload-service.ts';
-import { NO_BUCKETS, NO_CONFIRM_QUEUE, NO_OBJECTS, type UploadBucketResolver, type UploadConfirmScheduler, type UploadObjects } from './uploads/upload-seams.ts';
+import { NO_CONFIRM_QUEUE, type UploadConfirmScheduler } from './uploads/upload-seams.ts';
 import { UPLOAD_CREDITS_PER_STARTED_MB } from './uploads/upload-rules.ts';
+import { objectsAsUploadNeighbours, uploadsAsResolver } from './uploads/upload-wiring.ts';
 
 /** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
 const NO_DELETIONS: NamespaceDeletionScheduler = {
   schedule: async () => {
     throw new ServiceUnavailableError('Namespace deletion needs the job queue, which is not running', 5);
+  },
+};
+
+/** Before a job queue is configured, bucket deletion cannot be scheduled either. */
+const NO_BUCKET_DELETIONS: BucketDeletionScheduler = {
+  schedule: async () => {
+    throw new ServiceUnavailableError('Bucket deletion needs the job queue, which is not running', 5);
+  },
+};
+
+/** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
+const NO_URL_FETCHER: UrlFetcher = {
+  fetch: async () => {
+    throw new ServiceUnavailableError('URL blobs need the URL fetcher, which is not configured in this process', 5);
   },
 };
 
@@ -45,6 +63,10 @@ export interface Services {
   namespaceResolution: NamespaceResolution;
   /** Namespaces themselves: create, read, change, list, delete. Also the directory namespaceResolution looks names up in. */
   namespaces: NamespaceService;
+  /** Buckets of a namespace. */
+  buckets: BucketService;
+  /** Objects of a bucket, their blobs through BlobIntake. */
+  objects: ObjectService;
   /** Presigned uploads (SPEC §9). */
   uploads: UploadService;
   /** null when rate limiting is switched off. */
@@ -84,11 +106,13 @@ export interface ServiceDependencies {
   onSecretsKeyMismatch?: (mismatch: KeyMismatch) => void;
   /** Fetches URL blobs (public addresses only, see src/lib/safe-fetch.ts); absent where nothing fetches. */
   urlFetcher?: UrlFetcher;
-  /** Where blobs and uploads keep their bytes; absent: uploads answer 503. */
-  blobStore?: BlobStore | null;
-  /** Uploads' neighbours (buckets, objects, the job queue), filled as they are wired. */
-  uploadBuckets?: UploadBucketResolver;
-  uploadObjects?: UploadObjects;
+  /** Where blob bytes live (filesystem or S3); absent in processes that handle none. */
+  blobStore?: BlobStore | undefined;
+  /** Schedules the cascade of a deleted bucket (purgeBucket) on the job queue. */
+  bucketDeletions?: BucketDeletionScheduler;
+  /** Resolves upload_id blobs to confirmed uploads; absent: an upload_id is a 400 (unknown upload). */
+  uploadResolver?: UploadResolver;
+  /** Schedules asynchronous upload confirmations ('upload.confirm') on the job queue. */
   uploadConfirmations?: UploadConfirmScheduler;
 }
 
@@ -98,6 +122,18 @@ export function createServices(deps: ServiceDependencies): Services {
   keepCacheCoherent(store, cache, deps.invalidationBus ?? null);
   const credits = new CreditService(store, clock);
   const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? NO_DELETIONS);
+  const namespaceResolution = new NamespaceResolution(namespaces);
+  const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? NO_BUCKET_DELETIONS);
+  const blobStore = deps.blobStore ?? null;
+  const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
+  // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
+  let uploads: UploadService | undefined;
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!));
+  const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
+  uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? NO_CONFIRM_QUEUE, {
+    chargeCredits: deps.usageAccounting,
+    creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
+  });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -107,12 +143,11 @@ export function createServices(deps: ServiceDependencies): Services {
     credits,
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
-    namespaceResolution: new NamespaceResolution(namespaces),
+    namespaceResolution,
     namespaces,
-    uploads: new UploadService(store, clock, credits, deps.blobStore ?? null, deps.uploadBuckets ?? NO_BUCKETS, deps.uploadObjects ?? NO_OBJECTS, deps.uploadConfirmations ?? NO_CONFIRM_QUEUE, {
-      chargeCredits: deps.usageAccounting,
-      creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
-    }),
+    buckets,
+    objects,
+    uploads,
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

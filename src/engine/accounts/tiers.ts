@@ -2,7 +2,7 @@
 // One table, so docs (docs/limits-and-credits.md) and enforcement read the same numbers.
 import type { AccountTier, RateLimits } from './types.ts';
 
-export const QUOTA_RESOURCES = ['namespaces', 'buckets', 'collections', 'retrievers', 'taxonomies', 'clusters', 'api_keys', 'documents', 'batch_size'] as const;
+export const QUOTA_RESOURCES = ['namespaces', 'buckets', 'collections', 'retrievers', 'taxonomies', 'clusters', 'api_keys', 'documents', 'batch_size', 'objects'] as const;
 export type QuotaResource = (typeof QUOTA_RESOURCES)[number];
 
 const MiB = 1024 * 1024;
@@ -37,26 +37,26 @@ export const TIERS: Record<AccountTier, TierPolicy> = {
   free: {
     monthlyCredits: 1_000,
     rateLimits: DEFAULT_RATE_LIMITS,
-    quotas: { namespaces: 1, buckets: 5, collections: 5, retrievers: 3, taxonomies: 2, clusters: 1, api_keys: 2, documents: 10_000, batch_size: 100 },
+    quotas: { namespaces: 1, buckets: 5, collections: 5, retrievers: 3, taxonomies: 2, clusters: 1, api_keys: 2, documents: 10_000, batch_size: 100, objects: 10_000 },
     blobs: { inlineMaxBytes: 5 * MiB, uploadMaxBytes: 100 * MiB, urlMaxBytes: 100 * MiB },
   },
   pro: {
     monthlyCredits: 100_000,
     rateLimits: { metadata: 200, data: 100, search: 60, upload: 30, compute: 30 },
-    quotas: { namespaces: 10, buckets: 50, collections: 50, retrievers: 50, taxonomies: 20, clusters: 10, api_keys: 10, documents: 1_000_000, batch_size: 10_000 },
+    quotas: { namespaces: 10, buckets: 50, collections: 50, retrievers: 50, taxonomies: 20, clusters: 10, api_keys: 10, documents: 1_000_000, batch_size: 10_000, objects: 1_000_000 },
     blobs: { inlineMaxBytes: 10 * MiB, uploadMaxBytes: 5 * 1024 * MiB, urlMaxBytes: 512 * MiB },
   },
   team: {
     monthlyCredits: 1_000_000,
     rateLimits: { metadata: 1_000, data: 600, search: 300, upload: 100, compute: 100 },
-    quotas: { namespaces: 100, buckets: 500, collections: 500, retrievers: 500, taxonomies: 200, clusters: 100, api_keys: 100, documents: 10_000_000, batch_size: 100_000 },
+    quotas: { namespaces: 100, buckets: 500, collections: 500, retrievers: 500, taxonomies: 200, clusters: 100, api_keys: 100, documents: 10_000_000, batch_size: 100_000, objects: 10_000_000 },
     // Mixpeek's size table has no team row: team gets pro's caps.
     blobs: { inlineMaxBytes: 10 * MiB, uploadMaxBytes: 5 * 1024 * MiB, urlMaxBytes: 512 * MiB },
   },
   enterprise: {
     monthlyCredits: null,
     rateLimits: { metadata: 5_000, data: 3_000, search: 1_500, upload: 500, compute: 500 },
-    quotas: { namespaces: null, buckets: null, collections: null, retrievers: null, taxonomies: null, clusters: null, api_keys: null, documents: null, batch_size: null },
+    quotas: { namespaces: null, buckets: null, collections: null, retrievers: null, taxonomies: null, clusters: null, api_keys: null, documents: null, batch_size: null, objects: null },
     blobs: { inlineMaxBytes: 50 * MiB, uploadMaxBytes: 50 * 1024 * MiB, urlMaxBytes: 1024 * MiB },
   },
 };

@@ -3,10 +3,11 @@
 // (asynchronous confirmations). Each has an "absent" form that refuses with 503, so the module runs
 // (and its reads answer) before the neighbour is wired.
 import type { BlobFieldType } from '../buckets/field-types.ts';
-import type { NamespaceOperation } from '../accounts/types.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import type { Repositories } from '../ports/unit-of-work.ts';
 import type { NamespaceRef, RequestScope } from '../scope/request-scope.ts';
+
+export type UploadOperation = 'read_data' | 'write_data' | 'delete_data';
 
 export interface UploadBucket {
   bucketId: string;
@@ -22,7 +23,7 @@ export interface UploadBucketResolver {
    * in that namespace; without it, a bucket id finds its own namespace and a name is refused (400).
    * Returns the scope moved into the bucket's namespace, after checking a scoped key's reach.
    */
-  resolve(scope: RequestScope, identifier: string, operation: NamespaceOperation): Promise<{ scope: RequestScope; bucket: UploadBucket }>;
+  resolve(scope: RequestScope, identifier: string, operation: UploadOperation): Promise<{ scope: RequestScope; bucket: UploadBucket }>;
 }
 
 export interface UploadObjectInput {
@@ -39,8 +40,8 @@ export interface UploadObjects {
    * the object it already made.
    */
   createFromUpload(scope: RequestScope, bucket: UploadBucket, input: UploadObjectInput): Promise<string>;
-  /** An object of the bucket holding a blob with these bytes (SHA-256), for duplicate detection. */
-  findByBlobHash(scope: RequestScope, bucketId: string, sha256: string): Promise<string | null>;
+  /** Whether an object of the bucket holds a blob with these bytes (SHA-256), for duplicate detection. */
+  hasBlobHash(scope: RequestScope, bucketId: string, sha256: string): Promise<boolean>;
 }
 
 export interface ScheduledConfirmation {
@@ -67,7 +68,7 @@ export const NO_OBJECTS: UploadObjects = {
   createFromUpload: async () => {
     throw unavailable('Object creation');
   },
-  findByBlobHash: async () => null,
+  hasBlobHash: async () => false,
 };
 
 export const NO_CONFIRM_QUEUE: UploadConfirmScheduler = {

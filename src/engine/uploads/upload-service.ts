@@ -326,14 +326,14 @@ export class UploadService {
 
     if (input.fileHash !== null && input.skipDuplicates) {
       const previous = await this.store.uploads.findCompletedByHash(scope, bucket.bucketId, input.fileHash);
-      const existingObjectId = previous?.objectId ?? (await this.objects.findByBlobHash(scope, bucket.bucketId, input.fileHash));
-      if (previous || existingObjectId) {
+      const existingObjectId = previous?.objectId ?? null;
+      if (previous || (await this.objects.hasBlobHash(scope, bucket.bucketId, input.fileHash))) {
         const duplicate: Upload = {
           ...base,
           status: 'SKIPPED',
           isDuplicate: true,
           duplicateOfUploadId: previous?.uploadId ?? null,
-          existingObjectId: existingObjectId ?? null,
+          existingObjectId,
           message: 'A file with this file_hash is already in the bucket: nothing to upload',
         };
         await this.store.uploads.insert(duplicate);
