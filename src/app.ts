@@ -1,4 +1,5 @@
 // Builds the Fastify app over a runtime, without listening: server.ts, tests and benchmarks call this.
+import type { BlobStore } from './engine/ports/blob-store.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './api/decorations.ts';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** Time for billing periods and grants (default: the system clock); tests move it across months. */
   clock?: Clock;
+  /** A blob store the caller opened (tests); otherwise the configured one. */
+  blobStore?: BlobStore;
 }
 
 /** Opens an API runtime from config and serves it; closing the app closes the runtime. */
@@ -51,6 +54,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     role: 'api',
     logger: createLogger(config, options.logStream),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.blobStore ? { blobStore: options.blobStore } : {}),
   });
   try {
     return await addHttp(runtime, options, true);

@@ -2,6 +2,7 @@
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import type { BlobStore } from './engine/ports/blob-store.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Apply pending migrations first (default: config.migrateOnStart). */
   migrate?: boolean;
+  /** A blob store the caller opened (tests); otherwise the configured one, if any. */
+  blobStore?: BlobStore;
 }
 
 export interface Runtime {
@@ -84,6 +87,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     cacheTtlMs: config.cacheTtlMs,
     secretCipher: openSecretCipher(config, log),
     urlFetcher: openUrlFetcher(config),
+    ...(options.blobStore ? { blobStore: options.blobStore } : {}),
     onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
   });
