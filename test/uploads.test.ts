@@ -7,20 +7,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BlobKey, PresignPutOptions } from '../src/engine/ports/blob-store.ts';
+import type { BlobKey, BlobStore, PresignPutOptions } from '../src/engine/ports/blob-store.ts';
 import { getOrganization } from './helpers/accounts.ts';
 import { FsBlobStore } from './helpers/blob-doubles.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 import { namespaceAndBucket, type Place } from './helpers/uploads.ts';
 
+/** The directory store, recording what it is asked to sign. */
 class SigningStore extends FsBlobStore {
   readonly signed: { key: BlobKey; options: PresignPutOptions }[] = [];
-  override async presignPut(key: BlobKey, options: PresignPutOptions): Promise<string> {
-    this.signed.push({ key, options });
-    return `http://blobs.test/put/${key}?sig=x`;
-  }
-  override async presignGet(key: BlobKey): Promise<string> {
-    return `http://blobs.test/get/${key}?sig=x`;
+  constructor(root: string) {
+    super(root);
+    const signing: BlobStore = this;
+    signing.presignPut = async (key, options) => {
+      this.signed.push({ key, options });
+      return `http://blobs.test/put/${key}?sig=x`;
+    };
+    signing.presignGet = async (key) => `http://blobs.test/get/${key}?sig=x`;
   }
 }
 
