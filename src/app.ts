@@ -17,6 +17,8 @@ import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
+import bucketRoutes from './api/routes/v1/buckets/index.ts';
+import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
@@ -114,6 +116,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorate('metadataStore', runtime.store);
   app.decorate('services', services);
   app.decorate('publicUrl', config.publicUrl ?? null);
+  app.decorate('blobs', runtime.blobs);
   app.decorateRequest('scope', null);
   app.decorateRequest('charge', null);
   app.decorateRequest('operation', null);
@@ -136,6 +139,8 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
+  await app.register(bucketRoutes, { prefix: '/v1/buckets' });
+  await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
   if (options.extend) await options.extend(app);
 

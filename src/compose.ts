@@ -14,6 +14,9 @@ import { decodeSecretsKey, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters
 import type { SecretCipher } from './engine/ports/secret-cipher.ts';
 import type { UrlFetcher } from './engine/ports/url-fetcher.ts';
 import { SafeUrlFetcher } from './adapters/fetch/safe-url-fetcher.ts';
+import type { BlobStore } from './engine/ports/blob-store.ts';
+import { FilesystemBlobStore } from './adapters/blobs/filesystem-blob-store.ts';
+import { S3BlobStore } from './adapters/blobs/s3-blob-store.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -115,4 +118,45 @@ export function openUrlFetcher(config: TesseraConfig): UrlFetcher {
     timeoutMs: config.fetchTimeoutMs,
     maxRedirects: config.fetchMaxRedirects,
   });
+}
+
+export const SIGNING_KEY_FILE_NAME = 'signing.key';
+
+/**
+ * Where clients reach this process: TESSERA_PUBLIC_URL, else http://HOST:PORT (a wildcard HOST
+ * becomes the loopback address, which only local clients can use: set TESSERA_PUBLIC_URL).
+ */
+export function publicBaseUrl(config: TesseraConfig): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+/**
+ * The blob store: <dataDir>/blobs by default, or an S3-compatible bucket (TESSERA_BLOB_STORE=s3).
+ * The filesystem store's presigned URLs point at this Tessera (/v1/blob-transfer/<token>), signed
+ * with TESSERA_SIGNING_KEY or a key generated once into <dataDir>/signing.key.
+ */
+export async function openBlobStore(config: TesseraConfig, log?: { info: (o: object, message: string) => void }): Promise<BlobStore> {
+  if (config.blobStore === 's3') {
+    return new S3BlobStore({
+      bucket: config.s3Bucket as string,
+      region: config.s3Region,
+      endpoint: config.s3Endpoint,
+      credentials: config.s3AccessKeyId && config.s3SecretAccessKey ? { accessKeyId: config.s3AccessKeyId, secretAccessKey: config.s3SecretAccessKey } : undefined,
+      forcePathStyle: config.s3ForcePathStyle,
+      ...(config.s3KeyPrefix ? { keyPrefix: config.s3KeyPrefix } : {}),
+    });
+  }
+  let signingKey: Buffer;
+  if (config.signingKey) {
+    const key = decodeSecretsKey(config.signingKey);
+    if (!key) throw new Error('TESSERA_SIGNING_KEY is not a 32-byte key (64 hex digits or base64)');
+    signingKey = key;
+  } else {
+    signingKey = await loadOrCreateKeyFile(config.dataDir, SIGNING_KEY_FILE_NAME, 'TESSERA_SIGNING_KEY');
+  }
+  const store = await FilesystemBlobStore.open({ root: path.join(config.dataDir, 'blobs'), signingKey, publicUrl: publicBaseUrl(config) });
+  if (store.removedTempFiles > 0) log?.info({ removed: store.removedTempFiles }, 'removed temporary blob files left by an interrupted write');
+  return store;
 }

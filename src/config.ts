@@ -90,6 +90,25 @@ export const ConfigSchema = Type.Object({
   fetchTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
   /** URL blobs: redirects followed at most, each checked like the first URL. */
   fetchMaxRedirects: Type.Integer({ minimum: 0, maximum: 20 }),
+  /** Where blob bytes live: `filesystem` (<dataDir>/blobs) or `s3` (an S3-compatible bucket). */
+  blobStore: Type.Union([Type.Literal('filesystem'), Type.Literal('s3')]),
+  /** S3 endpoint (MinIO, R2, …); absent: AWS's endpoint for the region. */
+  s3Endpoint: Type.Optional(Type.String({ pattern: '^https?://' })),
+  s3Region: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }),
+  /** Required with blobStore `s3`. */
+  s3Bucket: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })),
+  /** Both or neither; neither: the AWS SDK's default credential chain (instance role, ~/.aws…). */
+  s3AccessKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  s3SecretAccessKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  /** Path-style URLs (http://host/bucket/key): MinIO and most self-hosted S3s need it. */
+  s3ForcePathStyle: Type.Boolean(),
+  /** Prepended to every object key ("prod/"), so several deployments can share one bucket. */
+  s3KeyPrefix: Type.Optional(Type.String({ pattern: '^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*/?$', maxLength: 200 })),
+  /**
+   * The 32-byte HMAC key signing the filesystem store's transfer links (presigned URLs). Absent: a
+   * key generated once into <dataDir>/signing.key (processes sharing the blobs share the data dir).
+   */
+  signingKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -125,6 +144,9 @@ const DEFAULTS: TesseraConfig = {
   fetchAllowCidrs: [],
   fetchTimeoutMs: 30_000,
   fetchMaxRedirects: 5,
+  blobStore: 'filesystem',
+  s3Region: 'us-east-1',
+  s3ForcePathStyle: false,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -139,6 +161,13 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
     const bad = merged.fetchAllowCidrs.filter((c) => typeof c !== 'string' || !parseCidr(c));
     if (bad.length > 0) errors.push({ path: '/fetchAllowCidrs', message: 'Expected CIDR ranges such as 10.0.0.0/8 or fd00::/8, comma-separated', value: bad });
   }
+  if (errors.length === 0 && merged.blobStore === 's3' && !merged.s3Bucket) {
+    errors.push({ path: '/s3Bucket', message: 'Required when TESSERA_BLOB_STORE=s3', value: merged.s3Bucket });
+  }
+  if (errors.length === 0 && !merged.s3AccessKeyId !== !merged.s3SecretAccessKey) {
+    const missing = merged.s3AccessKeyId ? '/s3SecretAccessKey' : '/s3AccessKeyId';
+    errors.push({ path: missing, message: 'Set TESSERA_S3_ACCESS_KEY_ID and TESSERA_S3_SECRET_ACCESS_KEY together (or neither, for the default AWS credential chain)', value: undefined });
+  }
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       // A list item's path is /key/index: name the setting.
@@ -150,9 +179,11 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
           ? `Expected one of ${LOG_LEVELS.join(', ')}`
           : key === 'redisFailureMode'
             ? 'Expected open or closed'
-            : key === 'secretsKey'
+            : key === 'secretsKey' || key === 'signingKey'
               ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
-              : e.message;
+              : key === 'blobStore'
+                ? 'Expected filesystem or s3'
+                : e.message;
       return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
@@ -194,10 +225,19 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_FETCH_ALLOW_CIDRS: 'fetchAllowCidrs',
   TESSERA_FETCH_TIMEOUT_MS: 'fetchTimeoutMs',
   TESSERA_FETCH_MAX_REDIRECTS: 'fetchMaxRedirects',
+  TESSERA_BLOB_STORE: 'blobStore',
+  TESSERA_S3_ENDPOINT: 's3Endpoint',
+  TESSERA_S3_REGION: 's3Region',
+  TESSERA_S3_BUCKET: 's3Bucket',
+  TESSERA_S3_ACCESS_KEY_ID: 's3AccessKeyId',
+  TESSERA_S3_SECRET_ACCESS_KEY: 's3SecretAccessKey',
+  TESSERA_S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
+  TESSERA_S3_KEY_PREFIX: 's3KeyPrefix',
+  TESSERA_SIGNING_KEY: 'signingKey',
 };
 
 /** Values never echoed in an error message. */
-const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl', 'secretsKey']);
+const SECRET_KEYS = new Set<keyof TesseraConfig>(['bootstrapApiKey', 'databaseUrl', 'redisUrl', 'secretsKey', 's3AccessKeyId', 's3SecretAccessKey', 'signingKey']);
 const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'port',
   'bodyLimit',
@@ -217,7 +257,7 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));

@@ -1,13 +1,13 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
-import type { BlobStore } from './engine/ports/blob-store.ts';
+import { openBlobStore, openInvalidationBus, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
 import type { InvalidationBus } from './engine/ports/invalidation-bus.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
+import type { BlobStore } from './engine/ports/blob-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createServices, type Services } from './engine/services.ts';
 
@@ -36,6 +36,8 @@ export interface Runtime {
   config: TesseraConfig;
   role: RuntimeRole;
   store: MetadataStore;
+  /** Where blob bytes live (TESSERA_BLOB_STORE). */
+  blobs: BlobStore;
   services: Services;
   /** What the first start created, or null when the store was already initialised (or the role does not bootstrap). */
   bootstrap: BootstrapResult | null;
@@ -58,6 +60,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     onConnectionLost: (error) => log.warn({ database_error: error }, 'database connection lost; the pool opens a new one on demand'),
   });
   let counter: RateLimitCounter | undefined;
+  let blobs: BlobStore | undefined;
   let bootstrap: BootstrapResult | null = null;
   try {
     if (options.migrate ?? config.migrateOnStart) await store.migrate();
@@ -69,7 +72,9 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       );
     }
     if (role !== 'cli') counter = await openRateLimitCounter(config, log);
+    blobs = options.blobStore ?? (await openBlobStore(config, log.child({ component: 'blobs' })));
   } catch (err) {
+    await counter?.close();
     await store.close();
     throw err;
   }
@@ -87,9 +92,9 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     cacheTtlMs: config.cacheTtlMs,
     secretCipher: openSecretCipher(config, log),
     urlFetcher: openUrlFetcher(config),
-    ...(options.blobStore ? { blobStore: options.blobStore } : {}),
     onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
+    blobStore: blobs,
   });
   services.requestUsage?.start();
 
@@ -98,6 +103,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     config,
     role,
     store,
+    blobs,
     services,
     bootstrap,
     log,
@@ -107,6 +113,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         await services.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();
+        await blobs.close();
         await store.close();
       })();
       return closing;

@@ -7,6 +7,7 @@ import { UPLOAD_CREDITS_PER_STARTED_MB } from '../engine/uploads/upload-rules.ts
 import type { OperationDefinition } from './define-operation.ts';
 import type { OperationPolicy } from './policy.ts';
 import { apiKeyOperations } from './routes/v1/api-keys/index.ts';
+import { blobTransferOperations } from './routes/v1/blob-transfer/index.ts';
 import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
@@ -14,6 +15,7 @@ import { secretOperations } from './routes/v1/secrets/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
+import { bucketOperations } from './routes/v1/buckets/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
@@ -28,6 +30,8 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...billingOperations,
   ...secretOperations,
   ...namespaceOperations,
+  ...bucketOperations,
+  ...blobTransferOperations,
   ...uploadOperations,
 ];
 

@@ -124,3 +124,10 @@ export class PayloadTooLargeError extends TesseraError {
     super(413, 'PayloadTooLargeError', message, details);
   }
 }
+
+/** A blob store write that received more than its maxBytes: nothing was stored. */
+export class BlobTooLargeError extends PayloadTooLargeError {
+  constructor(maxBytes: number) {
+    super(`The blob is larger than ${maxBytes} bytes`, { max_bytes: maxBytes });
+  }
+}

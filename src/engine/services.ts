@@ -22,6 +22,7 @@ import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import type { BlobStore } from './ports/blob-store.ts';
+import { BlobTransferService } from './blobs/blob-transfer-service.ts';
 import { BucketService, type BucketDeletionScheduler } from './buckets/bucket-service.ts';
 import { BlobIntake } from './objects/blob-intake.ts';
 import { ObjectService, type UploadResolver } from './objects/object-service.ts';
@@ -79,6 +80,10 @@ export interface Services {
   chargeCredits: boolean;
   health: HealthService;
   clock: Clock;
+  /** Where blob bytes live; null in processes opened without one. */
+  blobs: BlobStore | null;
+  /** The filesystem store's presigned transfers; null without a blob store. */
+  blobTransfers: BlobTransferService | null;
 }
 
 export interface ServiceDependencies {
@@ -154,5 +159,7 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     health: new HealthService(store, deps.rateLimitCounter),
     clock,
+    blobs: deps.blobStore ?? null,
+    blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
   };
 }

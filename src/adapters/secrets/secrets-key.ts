@@ -18,26 +18,26 @@ export function decodeSecretsKey(text: string): Buffer | null {
   return null;
 }
 
-async function readKeyFile(file: string): Promise<Buffer> {
+async function readKeyFile(file: string, setting: string): Promise<Buffer> {
   const key = decodeSecretsKey(await fs.readFile(file, 'utf8'));
-  if (!key) throw new Error(`${file} does not hold a 32-byte key (64 hex digits or base64): restore the original file or set TESSERA_SECRETS_KEY`);
+  if (!key) throw new Error(`${file} does not hold a 32-byte key (64 hex digits or base64): restore the original file or set ${setting}`);
   return key;
 }
 
 /**
- * Reads <dataDir>/secrets.key, creating it (mode 0600) when absent. The new key is written whole to
+ * Reads <dataDir>/secrets.key (or another key file: the blob transfer signing key), creating it (mode 0600) when absent. The new key is written whole to
  * a private temporary file and then hard-linked into place, which fails if the name exists: of
  * processes starting together exactly one link wins, and every one of them then reads that file.
  */
-export async function loadOrCreateKeyFile(dataDir: string): Promise<Buffer> {
-  const file = path.join(dataDir, KEY_FILE_NAME);
+export async function loadOrCreateKeyFile(dataDir: string, fileName = KEY_FILE_NAME, setting = 'TESSERA_SECRETS_KEY'): Promise<Buffer> {
+  const file = path.join(dataDir, fileName);
   try {
-    return await readKeyFile(file);
+    return await readKeyFile(file, setting);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const temporary = path.join(dataDir, `.${KEY_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const temporary = path.join(dataDir, `.${fileName}.${process.pid}.${randomBytes(6).toString('hex')}`);
   await fs.writeFile(temporary, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     await fs.link(temporary, file);
@@ -46,5 +46,5 @@ export async function loadOrCreateKeyFile(dataDir: string): Promise<Buffer> {
   } finally {
     await fs.rm(temporary, { force: true });
   }
-  return readKeyFile(file);
+  return readKeyFile(file, setting);
 }

@@ -65,7 +65,7 @@ export class BucketService {
   ) {
     this.locator = {
       resource: 'bucket',
-      idPrefix: 'bkt_',
+      idPattern: ID_SHAPED,
       namespaceOf: async (scope, id) => (await this.store.buckets.findAnyNamespace(scope, id))?.namespaceId,
     };
   }

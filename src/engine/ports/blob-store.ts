@@ -51,6 +51,8 @@ export interface BlobStore {
   head(key: BlobKey): Promise<BlobHead | undefined>;
   /** The bytes as a stream; undefined when the key holds nothing. */
   open(key: BlobKey): Promise<Readable | undefined>;
+  /** The bytes with the head of that same version (a concurrent put cannot pair one's size with the other's bytes). */
+  read(key: BlobKey): Promise<{ head: BlobHead; body: Readable } | undefined>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: BlobKey): Promise<void>;
   /** Deletes every blob under "prefix/" (a namespace's or bucket's); returns how many. */
@@ -61,5 +63,27 @@ export interface BlobStore {
   presignGet(key: BlobKey, options: PresignGetOptions): Promise<string>;
   /** The blob's internal address as Mixpeek shows it in BlobModel.properties.url (s3://bucket/key). */
   locationOf(key: BlobKey): string;
+  /**
+   * Present when this store's presigned URLs point at Tessera itself (the filesystem adapter): the
+   * transfer routes ask it whether a token grants a transfer. Absent for S3 (the URLs point at S3).
+   */
+  readonly transfers?: BlobTransferAuthority;
   close(): Promise<void>;
+}
+
+/** What a valid transfer token allows: one method on one key, until it expires. */
+export interface BlobTransferGrant {
+  method: 'PUT' | 'GET';
+  key: BlobKey;
+  /** PUT: the exact Content-Type the request must send. */
+  contentType: string | null;
+  /** PUT: the largest body accepted. */
+  maxBytes: number | null;
+  /** GET: the suggested download name. */
+  filename: string | null;
+}
+
+export interface BlobTransferAuthority {
+  /** The grant, or undefined when the token is malformed, tampered with, expired or for another method. */
+  verify(token: string, method: 'PUT' | 'GET', nowMs: number): BlobTransferGrant | undefined;
 }

@@ -10,8 +10,8 @@ import type { RequestScope } from './request-scope.ts';
 export interface ResourceLocator {
   /** e.g. 'bucket'; names the resource in 404s. */
   resource: string;
-  /** The public id prefix ("bkt_"): only an id can be found without a namespace. */
-  idPrefix: string;
+  /** The shape of the resource's public id (names of that shape are refused): only an id can be found without a namespace. */
+  idPattern: RegExp;
   /** The namespace id of the live resource with this id in the scope's organization, if any. */
   namespaceOf: (scope: RequestScope, id: string) => Promise<string | undefined>;
 }
@@ -29,7 +29,7 @@ export async function scopeForResource<S extends RequestScope>(
   operation: NamespaceOperation,
 ): Promise<S> {
   if (scope.namespace !== null) return scope;
-  if (!identifier.startsWith(locator.idPrefix)) throw missingNamespace(`a ${locator.resource} by name`);
+  if (!locator.idPattern.test(identifier)) throw missingNamespace(`a ${locator.resource} by name`);
   const namespaceId = await locator.namespaceOf(scope, identifier);
   if (namespaceId === undefined) throw new NotFoundError(locator.resource, identifier);
   return (await namespaces.enter(scope, namespaceId, operation)) as S;
