@@ -1,30 +1,35 @@
 // Uploads (SPEC §9) through the HTTP API on a real store and a directory blob store. The client's
-// PUT is played by writing the bytes at the upload's storage key (the presigned transfer route
-// itself is tested with the blob adapters, and end to end in test/uploads-large.test.ts).
+// PUT is played by writing the bytes at the upload's storage key (the transfer route is tested with
+// the blob adapters, and end to end in test/uploads-large.test.ts and test/cli-upload.test.ts).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BlobKey, BlobStore, PresignPutOptions } from '../src/engine/ports/blob-store.ts';
 import { getOrganization } from './helpers/accounts.ts';
-import { FsBlobStore } from './helpers/blob-doubles.ts';
+import { FilesystemBlobStore } from '../src/adapters/blobs/filesystem-blob-store.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 import { namespaceAndBucket, type Place } from './helpers/uploads.ts';
 
-/** The directory store, recording what it is asked to sign. */
-class SigningStore extends FsBlobStore {
-  readonly signed: { key: BlobKey; options: PresignPutOptions }[] = [];
-  constructor(root: string) {
-    super(root);
-    const signing: BlobStore = this;
-    signing.presignPut = async (key, options) => {
-      this.signed.push({ key, options });
-      return `http://blobs.test/put/${key}?sig=x`;
-    };
-    signing.presignGet = async (key) => `http://blobs.test/get/${key}?sig=x`;
-  }
+/** The filesystem store, recording what it is asked to sign. */
+async function signingStore(root: string): Promise<BlobStore & { signed: { key: BlobKey; options: PresignPutOptions }[] }> {
+  const inner = await FilesystemBlobStore.open({ root, signingKey: randomBytes(32), publicUrl: 'http://blobs.test' });
+  const signed: { key: BlobKey; options: PresignPutOptions }[] = [];
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'signed') return signed;
+      if (prop === 'presignPut') {
+        return (key: BlobKey, options: PresignPutOptions) => {
+          signed.push({ key, options });
+          return target.presignPut(key, options);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as unknown as BlobStore & { signed: { key: BlobKey; options: PresignPutOptions }[] };
 }
 
 const SCHEMA = { properties: { content: { type: 'text' }, photo: { type: 'image' }, title: { type: 'string' } } };
@@ -37,7 +42,7 @@ const clock = { now: () => new Date(now) };
 
 describe(`uploads [${BACKEND}]`, () => {
   let t: TestApp;
-  let blobs: SigningStore;
+  let blobs: Awaited<ReturnType<typeof signingStore>>;
   let dir: string;
   let place: Place;
   const h = () => ({ 'x-namespace': place.namespaceId });
@@ -48,7 +53,7 @@ describe(`uploads [${BACKEND}]`, () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-uploads-'));
-    blobs = new SigningStore(dir);
+    blobs = await signingStore(dir);
     t = await createTestApp({}, { blobStore: blobs, clock });
     place = await namespaceAndBucket(t, SCHEMA);
   });
@@ -69,7 +74,7 @@ describe(`uploads [${BACKEND}]`, () => {
     assert.equal(u.create_object_on_confirm, true);
     assert.equal(u.skip_duplicates, true);
     assert.equal(u.is_duplicate, false);
-    assert.ok(u.presigned_url.startsWith('http://blobs.test/put/'));
+    assert.ok(u.presigned_url.startsWith('http://blobs.test/v1/blob-transfer/'));
     assert.match(u.s3_key, new RegExp(`^int_[A-Za-z0-9]+/${place.namespaceId}/api_buckets_uploads_create/${u.upload_id}/content\\.txt$`));
     assert.equal(Date.parse(u.expires_at) - Date.parse(u.created_at), 600_000);
     const signed = blobs.signed.at(-1)!;
@@ -167,7 +172,7 @@ describe(`uploads [${BACKEND}]`, () => {
     }
     const got = (await t.call({ method: 'GET', url: url(`/${u.upload_id}?return_presigned_urls=true`), headers: h() })).json();
     assert.equal(got.status, 'COMPLETED');
-    assert.ok(got.presigned_url.startsWith('http://blobs.test/get/'));
+    assert.ok(got.presigned_url.startsWith('http://blobs.test/v1/blob-transfer/'));
 
     const del = await t.call({ method: 'DELETE', url: url(`/${u.upload_id}`), headers: h() });
     assert.equal(del.statusCode, 400, del.body);
