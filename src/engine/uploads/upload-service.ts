@@ -78,6 +78,8 @@ export interface UploadServiceOptions {
 /** A problem with the bytes or the client's declarations: the client's to fix (400), not a retry. */
 class UploadRejected extends BadRequestError {}
 
+/** Blob types whose bytes always start with a recognisable signature. */
+const SIGNED_TYPES: ReadonlySet<string> = new Set(['image', 'video', 'audio', 'pdf']);
 const EXPIRED_MESSAGE = 'The upload URL expired before the upload was confirmed';
 /** A synchronous confirmation that has held an upload this long died with its process: claimable again. */
 const STALE_CLAIM_MS = 10 * 60_000;
@@ -188,6 +190,7 @@ export class UploadService {
     try {
       return await this.verifyAndComplete(inNs, bucket, { ...upload, status: 'PROCESSING', etag: declared.etag, fileSizeBytes: declared.sizeBytes });
     } catch (err) {
+      if (err instanceof ObjectNotCreated) throw err.cause;
       // Nothing was completed: back to PENDING so the client can fix the bytes and confirm again.
       const message = err instanceof Error ? err.message : String(err);
       await this.store.uploads.transition(inNs, uploadId, ['PROCESSING'], { status: 'PENDING', processingSince: null, message }).catch(() => undefined);
@@ -255,7 +258,9 @@ export class UploadService {
         await this.verifyAndComplete(inNs, bucket, upload);
         completed.push(uploadId);
       } catch (err) {
-        if (err instanceof TesseraError && err.status < 500) {
+        if (err instanceof ObjectNotCreated) {
+          failed.push({ upload_id: uploadId, error: `object not created: ${err.message}` });
+        } else if (err instanceof TesseraError && err.status < 500) {
           await this.store.uploads.transition(inNs, uploadId, ['PROCESSING'], { status: 'FAILED', message: err.message });
           failed.push({ upload_id: uploadId, error: err.message });
         } else {
@@ -270,7 +275,9 @@ export class UploadService {
   /** For objects: the blob a COMPLETED upload of this bucket holds; undefined otherwise. */
   async resolveForObject(scope: RequestScope, bucketId: string, uploadId: string): Promise<ResolvedUploadBlob | undefined> {
     const upload = await this.store.uploads.find(scope, bucketId, uploadId);
-    if (!upload || upload.status !== 'COMPLETED' || upload.fileHash === null || upload.fileSizeBytes === null) return undefined;
+    // COMPLETED, or verified and having its object made (PROCESSING with verified_at).
+    const ready = upload?.status === 'COMPLETED' || (upload?.status === 'PROCESSING' && upload.verifiedAt !== null);
+    if (!upload || !ready || upload.fileHash === null || upload.fileSizeBytes === null) return undefined;
     return {
       uploadId,
       storageKey: upload.storageKey,
@@ -421,6 +428,10 @@ export class UploadService {
     if (upload.fileHash !== null && upload.fileHash !== digest.sha256) {
       throw new UploadRejected(`The uploaded bytes' SHA-256 ${digest.sha256} differs from the declared file_hash`, { upload_id: upload.uploadId, field: 'file_hash', expected: upload.fileHash, actual: digest.sha256 });
     }
+    // Media and PDF always carry a signature: bytes without one are not what they claim (as intake rules).
+    if (digest.sniffedMime === null && upload.blobType !== null && SIGNED_TYPES.has(upload.blobType)) {
+      throw new UploadRejected(`The uploaded bytes are unrecognised binary data, not a ${upload.blobType} file`, { upload_id: upload.uploadId, blob_type: upload.blobType });
+    }
     const mime = digest.sniffedMime ?? baseMime(upload.contentType);
     if (upload.blobType !== null && !blobTypeAccepts(upload.blobType, mime)) {
       throw new UploadRejected(`The uploaded bytes are ${mime}, which cannot fill a '${upload.blobType}' blob`, { upload_id: upload.uploadId, detected_mime_type: mime, blob_type: upload.blobType });
@@ -428,19 +439,24 @@ export class UploadService {
     if (this.options.chargeCredits) {
       await this.credits.spend(scope, { operation: 'upload_confirm', credits: creditsForBytes(digest.sizeBytes, this.options.creditsPerStartedMb), referenceId: `upload.confirm:${upload.uploadId}` });
     }
-    const at = this.clock.now().toISOString();
-    await this.store.uploads.transition(scope, upload.uploadId, ['PROCESSING'], {
-      status: 'COMPLETED',
-      fileSizeBytes: digest.sizeBytes,
-      fileHash: digest.sha256,
-      etag: head.etag,
-      detectedMimeType: mime,
-      verifiedAt: at,
-      completedAt: at,
-      processingSince: null,
-      message: null,
-    });
-    return this.ensureObject(scope, bucket, await this.mustFind(scope, bucket, upload.uploadId));
+    // Verified, still PROCESSING: the object is made from it (resolveForObject takes a verified
+    // upload), and COMPLETED shows only once the object exists (or its creation failed).
+    const verified = { fileSizeBytes: digest.sizeBytes, fileHash: digest.sha256, etag: head.etag, detectedMimeType: mime, verifiedAt: this.clock.now().toISOString() };
+    await this.store.uploads.transition(scope, upload.uploadId, ['PROCESSING'], verified);
+    let objectId: string | null = null;
+    let message: string | null = null;
+    let failure: unknown = null;
+    if (upload.createObjectOnConfirm && upload.blobProperty !== null && upload.blobType !== null) {
+      try {
+        objectId = await this.objects.createFromUpload(scope, bucket, { uploadId: upload.uploadId, blobProperty: upload.blobProperty, blobType: upload.blobType, objectMetadata: upload.objectMetadata });
+      } catch (err) {
+        failure = err;
+        message = `The file is stored but its object was not created (confirm again to retry): ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    await this.store.uploads.transition(scope, upload.uploadId, ['PROCESSING'], { status: 'COMPLETED', objectId, message, completedAt: this.clock.now().toISOString(), processingSince: null });
+    if (failure !== null) throw new ObjectNotCreated(failure);
+    return this.mustFind(scope, bucket, upload.uploadId);
   }
 
   /** The object of a COMPLETED upload, made now if it should exist and does not yet (a retried confirm). */
@@ -504,6 +520,13 @@ export class UploadService {
 }
 
 class LostRace extends Error {}
+
+/** The upload is COMPLETED but its object failed: the object's error, not a reason to undo the upload. */
+class ObjectNotCreated extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
 
 function stripQuotes(etag: string): string {
   return etag.replace(/^W\//, '').replace(/^"|"$/g, '');
