@@ -18,6 +18,7 @@ import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
 import bucketRoutes from './api/routes/v1/buckets/index.ts';
+import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
@@ -122,7 +123,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   app.decorateRequest('operation', null);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
-  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS));
+  app.setValidatorCompiler(createValidatorCompiler(SHARED_SCHEMAS, { strictRequests: config.strictRequests }));
   installJsonParser(app);
   installRequestGate(app);
 
@@ -140,6 +141,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
   await app.register(bucketRoutes, { prefix: '/v1/buckets' });
+  await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
   if (options.extend) await options.extend(app);

@@ -63,6 +63,11 @@ export const ConfigSchema = Type.Object({
   authFailureLimit: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
   /** Enforce the per-category rate limits (off only for single-user setups and benchmarks). */
   rateLimiting: Type.Boolean(),
+  /**
+   * Unknown request-body fields: ignored and named in the Tessera-Ignored-Fields response header
+   * (false, as Mixpeek's server ignores them), or refused with 422 (true, to catch typos).
+   */
+  strictRequests: Type.Boolean(),
   /** Spend credits and count requests (off only for single-user setups and benchmarks). */
   usageAccounting: Type.Boolean(),
   /**
@@ -135,6 +140,7 @@ const DEFAULTS: TesseraConfig = {
   authFailureLimit: 100,
   rateLimiting: true,
   usageAccounting: true,
+  strictRequests: false,
   cacheTtlMs: 1000,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
@@ -216,6 +222,7 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_AUTH_FAILURE_LIMIT: 'authFailureLimit',
   TESSERA_RATE_LIMITING: 'rateLimiting',
   TESSERA_USAGE_ACCOUNTING: 'usageAccounting',
+  TESSERA_STRICT_REQUESTS: 'strictRequests',
   TESSERA_CACHE_TTL_MS: 'cacheTtlMs',
   TESSERA_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
   TESSERA_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
@@ -257,7 +264,7 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle', 'strictRequests']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));

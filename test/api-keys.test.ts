@@ -76,10 +76,15 @@ describe(`API keys [${BACKEND}]`, () => {
     assert.equal(key.rate_limit_override, 5);
 
     assertError(await t.call({ method: 'PATCH', url: keyPath(owner, 'patched'), payload: { name: 'ci' } }), 409, 'AlreadyExistsError');
-    for (const payload of [{ permissions: [] }, { permissions: ['root'] }, { key: 'sk_x' }, { rate_limit_override: 0 }, { expires_at: 'tomorrow' }, { status: 'deleted' }]) {
+    for (const payload of [{ permissions: [] }, { permissions: ['root'] }, { key: 'sk_x', name: 7 }, { rate_limit_override: 0 }, { expires_at: 'tomorrow' }, { status: 'deleted' }]) {
       assertError(await t.call({ method: 'PATCH', url: keyPath(owner, 'patched'), payload }), 422, 'ValidationError');
     }
     assertError(await t.call({ method: 'PATCH', url: keyPath(owner, 'patched'), payload: { expires_at: '2001-01-01T00:00:00Z' } }), 400, 'BadRequestError');
+    // The secret is not a field: sending one is ignored (and named), never stored.
+    const ignored = await t.call({ method: 'PATCH', url: keyPath(owner, 'patched'), payload: { key: 'sk_x' } });
+    assert.equal(ignored.statusCode, 200, ignored.body);
+    assert.equal(ignored.headers['tessera-ignored-fields'], 'key');
+    assert.equal(ignored.json().key, undefined);
     const listed = (await t.call({ method: 'GET', url: keysOf(owner) })).json().results.find((k: { name: string }) => k.name === 'patched');
     assert.deepEqual(listed.permissions, ['write']);
     assert.equal(listed.expires_at, '2998-12-31T22:00:00.000Z');
@@ -158,7 +163,7 @@ describe(`API keys [${BACKEND}]`, () => {
     assertError(await t.call({ method: 'DELETE', url: keyPath(owner, 'nope') }), 404, 'NotFoundError');
     assertError(await t.call({ method: 'POST', url: `${keyPath(owner, 'nope')}/rotate` }), 404, 'NotFoundError');
     assertError(await t.call({ method: 'GET', url: keysOf('ghost@example.com') }), 404, 'NotFoundError');
-    for (const payload of [{}, { name: '' }, { name: 'x'.repeat(101) }, { name: 'ok', permissions: ['superuser'] }, { name: 'ok', scopes: [{ resource_type: 'planet', resource_id: '*' }] }, { name: 'ok', extra: 1 }]) {
+    for (const payload of [{}, { name: '' }, { name: 'x'.repeat(101) }, { name: 'ok', permissions: ['superuser'] }, { name: 'ok', scopes: [{ resource_type: 'planet', resource_id: '*' }] }, { name: 7, extra: 1 }]) {
       assertError(await t.call({ method: 'POST', url: keysOf(owner), payload }), 422, 'ValidationError');
     }
     for (const [method, url] of [

@@ -62,7 +62,7 @@ describe(`buckets [${BACKEND}]`, () => {
     assertError(await t.call({ method: 'GET', url: `/v1/buckets/${name}`, headers: h() }), 404, 'NotFoundError');
   });
 
-  test('PUT and PATCH change name/description/metadata only; unique_key cannot be sent', async () => {
+  test('PUT and PATCH change name/description/metadata only; unique_key cannot change', async () => {
     const b = (await t.call({ method: 'POST', url: '/v1/buckets', headers: h(), payload: { bucket_name: uniqueName('b'), bucket_schema: SCHEMA, description: 'd' } })).json();
     const renamed = uniqueName('renamed');
     const put = await t.call({ method: 'PUT', url: `/v1/buckets/${b.bucket_id}`, payload: { bucket_name: renamed } });
@@ -72,7 +72,10 @@ describe(`buckets [${BACKEND}]`, () => {
     const patch = await t.call({ method: 'PATCH', url: `/v1/buckets/${renamed}`, headers: h(), payload: { metadata: { a: 1 } } });
     assert.equal(patch.statusCode, 200, patch.body);
     assert.deepEqual(patch.json().metadata, { a: 1 });
-    assertError(await t.call({ method: 'PATCH', url: `/v1/buckets/${b.bucket_id}`, payload: { unique_key: { fields: ['sku'] } } }), 422, 'ValidationError');
+    // unique_key is not an editable field: it is ignored (as unknown body fields are) and stays as created.
+    const ignored = await t.call({ method: 'PATCH', url: `/v1/buckets/${b.bucket_id}`, payload: { unique_key: { fields: ['sku'] } } });
+    assert.equal(ignored.statusCode, 200, ignored.body);
+    assert.equal(ignored.json().unique_key, null);
   });
 
   test('list: in the namespace, or across every namespace without the header (with namespace_id); search, filters, sort, paging, stats', async () => {

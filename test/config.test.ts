@@ -114,6 +114,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.equal(config.bodyLimit, 10 * 1024 * 1024);
     assert.equal(config.migrateOnStart, true);
     assert.equal(config.publicUrl, undefined);
+    assert.equal(config.strictRequests, false);
     assert.deepEqual(validateConfig({}), config);
   });
 
@@ -160,6 +161,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_S3_SECRET_ACCESS_KEY: 'secret/example',
       TESSERA_S3_FORCE_PATH_STYLE: 'true',
       TESSERA_S3_KEY_PREFIX: 'prod/',
+      TESSERA_STRICT_REQUESTS: 'true',
     });
     assert.deepEqual(config, {
       fetchAllowHosts: ['media.lan', 'nas.local'],
@@ -174,6 +176,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       s3SecretAccessKey: 'secret/example',
       s3ForcePathStyle: true,
       s3KeyPrefix: 'prod/',
+      strictRequests: true,
       redisUrl: 'redis://cache:6379/2',
       redisKeyPrefix: 'acme:',
       rateLimiting: false,

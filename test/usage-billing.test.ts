@@ -530,7 +530,7 @@ describe(`Spending caps [${BACKEND}]`, () => {
       [{ hard_spending_cap: -1 }, ['body', 'hard_spending_cap']],
       [{ hard_spending_cap: 1.5 }, ['body', 'hard_spending_cap']],
       [{ hard_spending_cap: '5' }, ['body', 'hard_spending_cap']],
-      [{ bogus: 1 }, ['body', 'bogus']],
+      [{ bogus: 1, hard_spending_cap: 'x' }, ['body', 'hard_spending_cap']],
       [{ spending_alert_thresholds: [150] }, ['body', 'spending_alert_thresholds', 0]],
       [{ hard_cap_enabled: 'yes' }, ['body', 'hard_cap_enabled']],
     ];

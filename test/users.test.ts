@@ -55,7 +55,7 @@ describe(`organization users [${BACKEND}]`, () => {
       { email: 'not-an-email', user_name: 'X Y' },
       { email: 'ok@example.com', user_name: 'X' },
       { email: 'ok@example.com', user_name: 'Xy', role: 'owner' },
-      { email: 'ok@example.com', user_name: 'Xy', status: 'active' },
+      { email: 'ok@example.com', user_name: 'Xy', status: 'active', role: 7 },
       { user_name: 'Xy' },
     ]) {
       assertError(await t.call({ method: 'POST', url: USERS, payload }), 422, 'ValidationError');
@@ -64,14 +64,17 @@ describe(`organization users [${BACKEND}]`, () => {
     assertError(await t.call({ method: 'GET', url: `${USERS}?role=owner` }), 422, 'ValidationError');
   });
 
-  test('PATCH updates; metadata replaces; 422 for unknown fields', async () => {
+  test('PATCH updates; metadata replaces; unknown fields (email) ignored and named', async () => {
     const res = await t.call({ method: 'PATCH', url: user('ada@example.com'), payload: { user_name: 'Ada L.', role: 'viewer', metadata: { x: 1 } } });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().user_name, 'Ada L.');
     assert.equal(res.json().role, 'viewer');
     assert.deepEqual(res.json().metadata, { x: 1 });
-    assertError(await t.call({ method: 'PATCH', url: user('ada@example.com'), payload: { email: 'new@example.com' } }), 422, 'ValidationError');
+    const ignored = await t.call({ method: 'PATCH', url: user('ada@example.com'), payload: { email: 'new@example.com' } });
+    assert.equal(ignored.statusCode, 200, ignored.body);
+    assert.equal(ignored.headers['tessera-ignored-fields'], 'email');
     assert.equal((await t.call({ method: 'GET', url: user('ada@example.com') })).json().user_name, 'Ada L.');
+    assertError(await t.call({ method: 'GET', url: user('new@example.com') }), 404, 'NotFoundError');
   });
 
   test('404 for unknown users on every route', async () => {

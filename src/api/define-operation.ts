@@ -19,6 +19,7 @@ import type { CallerScope } from '../engine/scope/request-scope.ts';
 import { requestScope } from './plugins/authentication.ts';
 import { PUBLIC, type OperationPolicy, type PublicAccess } from './policy.ts';
 import type { RouteOperation } from './route-policy.ts';
+import { IGNORED_FIELDS_HEADER, ignoredFieldsOf } from './unknown-fields.ts';
 
 /**
  * What an authenticated handler receives: the request scope admission built (organization,
@@ -107,10 +108,26 @@ export function isDefinedOperation(operation: RouteOperation | undefined, operat
 }
 
 function routeHandler(operation: AuthenticatedOperation | PublicOperation): RouteHandlerMethod {
+  // Only a route with a body can have ignored fields; the others keep the bare call.
+  const hasBody = (operation.schema as FastifySchema).body !== undefined;
   if (operation.policy === PUBLIC) {
     const handler = (operation as PublicOperation).handler;
-    return (request, reply) => handler(request as OperationRequest<FastifySchema>, reply as OperationReply<FastifySchema>);
+    if (!hasBody) return (request, reply) => handler(request as OperationRequest<FastifySchema>, reply as OperationReply<FastifySchema>);
+    return (request, reply) => {
+      nameIgnoredFields(request, reply);
+      return handler(request as OperationRequest<FastifySchema>, reply as OperationReply<FastifySchema>);
+    };
   }
   const handler = (operation as AuthenticatedOperation).handler;
-  return (request, reply) => handler(request as OperationRequest<FastifySchema>, callerOf(request), reply as OperationReply<FastifySchema>);
+  if (!hasBody) return (request, reply) => handler(request as OperationRequest<FastifySchema>, callerOf(request), reply as OperationReply<FastifySchema>);
+  return (request, reply) => {
+    nameIgnoredFields(request, reply);
+    return handler(request as OperationRequest<FastifySchema>, callerOf(request), reply as OperationReply<FastifySchema>);
+  };
+}
+
+/** The body fields validation dropped (unknown-fields.ts), named on the response whatever it is. */
+export function nameIgnoredFields(request: FastifyRequest, reply: FastifyReply): void {
+  const ignored = ignoredFieldsOf(request.body);
+  if (ignored !== undefined) reply.header(IGNORED_FIELDS_HEADER, ignored);
 }

@@ -17,6 +17,7 @@ import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
+import { objectOperations } from './routes/v1/objects/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -31,6 +32,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...secretOperations,
   ...namespaceOperations,
   ...bucketOperations,
+  ...objectOperations,
   ...blobTransferOperations,
   ...uploadOperations,
 ];

@@ -5,6 +5,7 @@ import { createAjv, MAX_BYTES_KEYWORD, MAX_DEPTH_KEYWORD } from '../lib/ajv.ts';
 import { firstNulPath } from '../lib/json-bounds.ts';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
+import { dropUnknownFields, recordIgnoredFields, type SchemaLookup } from './unknown-fields.ts';
 
 export interface ValidationItem {
   loc: (string | number)[];
@@ -22,16 +23,26 @@ function makeAjv(options: Options, shared: readonly TSchema[]): Ajv {
   return ajv;
 }
 
-/**
- * One compiler per set of shared schemas for the whole process: route schemas are module constants,
- * and Ajv caches what it compiled by schema object, so every app built after the first (tests build
- * hundreds; a server builds one) reuses the validators instead of compiling each route again.
- */
-const compilers = new WeakMap<readonly TSchema[], FastifySchemaCompiler<TSchema>>();
+export interface ValidatorOptions {
+  /** TESSERA_STRICT_REQUESTS: an unknown body field is a 422 instead of being ignored. */
+  strictRequests?: boolean;
+}
 
-export function createValidatorCompiler(shared: readonly TSchema[]): FastifySchemaCompiler<TSchema> {
-  const known = compilers.get(shared);
+/**
+ * One compiler per set of shared schemas and mode for the whole process: route schemas are module
+ * constants, and Ajv caches what it compiled by schema object, so every app built after the first
+ * (tests build hundreds; a server builds one) reuses the validators instead of compiling each route again.
+ */
+const compilers = new WeakMap<readonly TSchema[], Map<boolean, FastifySchemaCompiler<TSchema>>>();
+
+export function createValidatorCompiler(shared: readonly TSchema[], options: ValidatorOptions = {}): FastifySchemaCompiler<TSchema> {
+  const strict = options.strictRequests === true;
+  let byMode = compilers.get(shared);
+  if (!byMode) compilers.set(shared, (byMode = new Map()));
+  const known = byMode.get(strict);
   if (known) return known;
+  const named = new Map(shared.flatMap((s) => (typeof s.$id === 'string' ? [[s.$id, s as Record<string, unknown>] as const] : [])));
+  const lookup: SchemaLookup = (ref) => named.get(ref);
   // Bodies: no coercion (a string is not a number) and no injected defaults (handlers apply them,
   // so PATCH can tell "absent" from "default").
   const bodyAjv = makeAjv({ coerceTypes: false, useDefaults: false }, shared);
@@ -43,13 +54,34 @@ export function createValidatorCompiler(shared: readonly TSchema[]): FastifySche
     if (!byPart) validators.set(schema, (byPart = new Map()));
     let validate = byPart.get(part);
     if (!validate) {
-      validate = (part === 'body' ? refusingNul(bodyAjv.compile(schema)) : refusingNul(refusingNonFiniteCoercions(textAjv.compile(schema)))) as ReturnType<FastifySchemaCompiler<TSchema>>;
+      const compiled = part === 'body' ? bodyAjv.compile(schema) : refusingNonFiniteCoercions(textAjv.compile(schema));
+      validate = refusingNul(part === 'body' && !strict ? ignoringUnknownFields(compiled, lookup) : compiled) as ReturnType<FastifySchemaCompiler<TSchema>>;
       byPart.set(part, validate);
     }
     return validate;
   };
-  compilers.set(shared, compiler);
+  byMode.set(strict, compiler);
   return compiler;
+}
+
+/**
+ * Unknown body fields are ignored (see unknown-fields.ts). A valid body costs nothing more: the
+ * schema is walked only when Ajv refused the body for a field the schema does not declare; those
+ * fields are removed and the body validated again, so a wrong type of a known field stays a 422.
+ */
+function ignoringUnknownFields(validate: ValidateFunction, lookup: SchemaLookup): ValidateFunction {
+  const wrapped = function (this: unknown, data: unknown, context?: unknown) {
+    let valid = validate.call(this, data, context as never) as boolean;
+    wrapped.errors = validate.errors;
+    if (valid || !validate.errors?.some((e) => e.keyword === 'additionalProperties')) return valid;
+    const dropped = dropUnknownFields(validate.schema as Record<string, unknown>, data, lookup);
+    if (dropped.length === 0) return false;
+    recordIgnoredFields(data as object, dropped);
+    valid = validate.call(this, data, context as never) as boolean;
+    wrapped.errors = validate.errors;
+    return valid;
+  } as ValidateFunction;
+  return Object.assign(wrapped, { schema: validate.schema, schemaEnv: validate.schemaEnv });
 }
 
 /**

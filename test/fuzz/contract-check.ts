@@ -8,6 +8,7 @@ import formatsPlugin from 'ajv-formats';
 import { declaredResponse, type OpenApiDocument, type Operation, type Parameter, type Schema } from './openapi-document.ts';
 import { toJsonText } from './raw-json.ts';
 import type { AuthKind, FuzzBody, FuzzRequest } from './request-arbitrary.ts';
+import { IGNORED_FIELDS_HEADER, parseIgnoredFieldsHeader } from '../../src/api/unknown-fields.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on .default.
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ?? formatsPlugin) as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -68,14 +69,15 @@ export class ContractChecker {
     }
     if ((request.auth === 'admin' || request.auth === 'read') && status === 401) problems.push(`the ${request.auth} key was refused (401): it should still be valid`);
     if (status >= 200 && status < 300) {
-      const reasons = this.forbiddenBy(op, request, sent);
+      const ignored = res.headers[IGNORED_FIELDS_HEADER];
+      const reasons = this.forbiddenBy(op, request, sent, typeof ignored === 'string' ? ignored : undefined);
       if (reasons.length > 0) problems.push(`accepted (${status}) a request that openapi.json forbids: ${reasons.join('; ')}`);
     }
     return problems;
   }
 
   /** Why the document does not allow this request (empty when it does). */
-  forbiddenBy(op: Operation, request: FuzzRequest, sent: SentRequest): string[] {
+  forbiddenBy(op: Operation, request: FuzzRequest, sent: SentRequest, ignoredFields?: string): string[] {
     const reasons: string[] = [];
     for (const place of ['path', 'query', 'header'] as const) {
       const params = op.parameters.filter((p) => p.in === place);
@@ -84,11 +86,11 @@ export class ContractChecker {
       const validate = this.parameterValidator(op, place, params);
       if (!validate(values)) reasons.push(`${place} parameters: ${this.textAjv.errorsText(validate.errors, { separator: '; ' })}`);
     }
-    if (op.body) reasons.push(...this.bodyForbiddenBy(op, request.body, sent.payload));
+    if (op.body) reasons.push(...this.bodyForbiddenBy(op, request.body, sent.payload, ignoredFields));
     return reasons;
   }
 
-  private bodyForbiddenBy(op: Operation, body: FuzzBody | null, payload: string | undefined): string[] {
+  private bodyForbiddenBy(op: Operation, body: FuzzBody | null, payload: string | undefined, ignoredFields: string | undefined): string[] {
     if (payload === undefined || payload.trim() === '') return op.bodyRequired ? ['the required body is missing'] : [];
     const contentType = body?.contentType ?? null;
     if (contentType === null || contentType.split(';')[0]!.trim().toLowerCase() !== 'application/json') return [`the body is ${contentType ?? 'untyped'}, not application/json`];
@@ -100,7 +102,20 @@ export class ContractChecker {
       return ['the body is not JSON'];
     }
     const validate = this.compile(op.body!);
-    return validate(value) ? [] : [`body: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}`];
+    if (validate(value)) return ignoredFields === undefined ? [] : [`the document allows the body, yet ${IGNORED_FIELDS_HEADER} names ${ignoredFields}`];
+    if (ignoredFields === undefined) return [`body: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}`];
+    // The server ignored undeclared fields (docs/api.md, unknown fields): each one it named must be
+    // one the document does not declare, and the body without them must be one the document allows.
+    const undeclared = new Set((validate.errors ?? []).filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath}/${escapePointer(String(e.params.additionalProperty))}`));
+    const { paths, truncated } = parseIgnoredFieldsHeader(ignoredFields);
+    const reasons: string[] = [];
+    for (const path of paths) {
+      const pointer = path.map((s) => `/${escapePointer(String(s))}`).join('');
+      if (!undeclared.has(pointer)) reasons.push(`${IGNORED_FIELDS_HEADER} names ${pointer}, which the document declares`);
+      removePath(value, path);
+    }
+    if (truncated) return reasons;
+    return validate(value) ? reasons : [...reasons, `body without the ignored fields: ${this.ajv.errorsText(validate.errors, { separator: '; ' })}`];
   }
 
   private compile(schema: Schema): ValidateFunction {
@@ -126,6 +141,16 @@ export class ContractChecker {
     }
     return validate;
   }
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function removePath(value: unknown, path: (string | number)[]): void {
+  let node = value;
+  for (const segment of path.slice(0, -1)) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
+  if (node !== null && typeof node === 'object') delete (node as Record<string | number, unknown>)[path.at(-1)!];
 }
 
 function withComponents(ajv: Ajv2020, components: Record<string, Schema>, extensions: string[]): Ajv2020 {

@@ -8,6 +8,7 @@ import type { Database } from './database-types.ts';
 import { describeDriverError } from './driver-faults.ts';
 import { faultTranslating } from './fault-translating-dialect.ts';
 import { SchemaIntrospector } from './schema-introspector.ts';
+import { registerQueryFunctions } from './query/sqlite-functions.ts';
 import type { Backend } from './migrations/column-types.ts';
 
 export interface ConnectOptions {
@@ -51,6 +52,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   // better-sqlite3 waits for a lock synchronously (the event loop stands still meanwhile); only
   // another process on the same file (the CLI, a second server) can hold it that long.
   sqlite.pragma(`busy_timeout = ${options.statementTimeoutMs}`);
+  // regex filters of list queries (src/adapters/metadata/query/).
+  registerQueryFunctions(sqlite);
   return { db: new Kysely<Database>({ dialect: faultTranslating(new SqliteDialect({ database: sqlite })) }), backend: 'sqlite' };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ServiceUnavailableError, TesseraError } from '../../engine/errors.ts';
 import { toValidationItems } from '../validation.ts';
+import { IGNORED_FIELDS_HEADER, ignoredFieldsOf } from '../unknown-fields.ts';
 import { errorBody, sendError } from './render.ts';
 import type { AllowedMethods } from './route-index.ts';
 
@@ -15,6 +16,9 @@ const CLIENT_ERRORS: Record<string, { type: string; message: string; code: strin
 
 export function installErrorHandlers(app: FastifyInstance, methodsAllowedFor: AllowedMethods): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // Refusals after validation (admission, the handler) still name the body fields that were ignored.
+    const ignored = ignoredFieldsOf(request.body);
+    if (ignored !== undefined) reply.header(IGNORED_FIELDS_HEADER, ignored);
     if (err.validation) {
       const detail = toValidationItems(err.validation as never, err.validationContext, request.body === undefined || request.body === null);
       const body = errorBody(422, 'ValidationError', 'Request validation failed', { validation_errors: detail });

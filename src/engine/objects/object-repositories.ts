@@ -1,7 +1,16 @@
 // The objects module's repository port. Every method takes the tenant and filters by the scope's
 // organization and namespace as well as the bucket.
+import type { ListQuery } from '../query/types.ts';
 import type { TenantScope } from '../scope/request-scope.ts';
 import type { BucketObject, ObjectChanges } from './types.ts';
+
+export interface ObjectListResult {
+  objects: BucketObject[];
+  /** Every match, not just the page. */
+  total: number;
+  totalBlobs: number;
+  objectsByStatus: Record<string, number>;
+}
 
 export interface ObjectRepository {
   /** Many objects in one statement set (the batch path); their blobs' hashes too. */
@@ -13,6 +22,11 @@ export interface ObjectRepository {
   delete(tenant: TenantScope, bucketId: string, objectId: string): Promise<boolean>;
   /** Which of these hashes a stored blob of the bucket already has. */
   existingHashes(tenant: TenantScope, bucketId: string, hashes: readonly string[]): Promise<Set<string>>;
+  /**
+   * One page of the bucket's objects matching the query (filters, search and sort compiled to SQL;
+   * user fields by their flat name), with totals over every match. Default order: newest first.
+   */
+  list(tenant: TenantScope, bucketId: string, query: ListQuery): Promise<ObjectListResult>;
   /** The bucket's objects, oldest first, at most `cap` (lists and aggregations filter them in the engine). */
   scan(tenant: TenantScope, bucketId: string, cap: number): Promise<BucketObject[]>;
   countInOrganization(tenant: TenantScope): Promise<number>;

@@ -20,8 +20,11 @@ import type { BlobIntake, ResolvedUpload } from './blob-intake.ts';
 import type { BlobRecord } from './blob-record.ts';
 import { assertRequiredBlobs, collectUserFields, uniqueKeyValue, validateObjectFields } from './object-fields.ts';
 import { aggregate, type AggregationOutput, type AggregationRequest } from './object-aggregate.ts';
-import { compileFilter, objectView, searchPredicate, sortViews, type ListQuery } from './object-query.ts';
+import { objectView } from './object-query.ts';
+import { parseListQuery } from '../query/parse.ts';
+import type { FilterNode, ListQuery } from '../query/types.ts';
 import type { BucketObject, ObjectChanges } from './types.ts';
+import type { ObjectListResult } from './object-repositories.ts';
 
 /** Most objects one batch request may create (SPEC §8). */
 export const MAX_BATCH_OBJECTS = 100;
@@ -50,11 +53,15 @@ export interface BatchResult {
   failed: BatchFailure[];
 }
 
-export interface ObjectListPage {
-  objects: BucketObject[];
-  total: number;
-  totalBlobs: number;
-  objectsByStatus: Record<string, number>;
+export type ObjectListPage = ObjectListResult;
+
+export interface ObjectListInput {
+  filters: unknown;
+  sort: unknown;
+  search: string | null;
+  caseSensitive: boolean;
+  limit: number;
+  offset: number;
 }
 
 interface Prepared {
@@ -235,24 +242,18 @@ export class ObjectService {
     await this.deleteBlobBytes(object, []);
   }
 
-  async list(outer: RequestScope, bucketIdentifier: string, query: ListQuery): Promise<ObjectListPage> {
+  /**
+   * Filters (LogicalOperator), sort and search run in SQL (engine/query parses them); user fields
+   * are addressed flat or as "metadata.<field>" (the docs' spelling). Default order: newest first.
+   */
+  async list(outer: RequestScope, bucketIdentifier: string, input: ObjectListInput): Promise<ObjectListPage> {
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'read_data');
-    const filter = compileFilter(query.filters, query.caseSensitive);
-    const search = searchPredicate(query.search, query.caseSensitive);
-    const all = await this.store.objects.scan(scope, bucket.bucketId, MAX_SCANNED_OBJECTS);
-    const matched = all.map((o) => ({ o, view: objectView(o) })).filter(({ view }) => filter(view) && search(view));
-    if (query.sort) {
-      const views = matched.map((m) => Object.assign(m.view, { __object: m.o }));
-      sortViews(views, query.sort);
-      matched.splice(0, matched.length, ...views.map((v) => ({ o: v.__object as BucketObject, view: v })));
-    } else matched.reverse(); // newest first by default
-    const objectsByStatus: Record<string, number> = {};
-    let totalBlobs = 0;
-    for (const { o } of matched) {
-      objectsByStatus[o.status] = (objectsByStatus[o.status] ?? 0) + 1;
-      totalBlobs += o.blobs.length;
-    }
-    return { objects: matched.slice(query.offset, query.offset + query.limit).map((m) => m.o), total: matched.length, totalBlobs, objectsByStatus };
+    const parsed = parseListQuery(
+      { filters: input.filters ?? undefined, sort: input.sort ?? undefined, search: input.search ?? undefined, case_sensitive: input.caseSensitive, limit: input.limit, offset: input.offset },
+      { limit: 10, maxLimit: 1000 },
+    );
+    const query: ListQuery = { ...parsed, filter: parsed.filter && unprefixFilter(parsed.filter), sort: parsed.sort.map((s) => ({ ...s, field: unprefix(s.field) })) };
+    return this.store.objects.list(scope, bucket.bucketId, query);
   }
 
   async aggregate(outer: RequestScope, bucketIdentifier: string, request: AggregationRequest): Promise<AggregationOutput & { scanned: number }> {
@@ -406,3 +407,20 @@ async function uniqueKeyConflict<T>(write: () => Promise<T>, key: string | null)
   }
 }
 
+
+/** "metadata.x" is the docs' path to the flat user field "x". */
+function unprefix(field: string): string {
+  return field.startsWith('metadata.') ? field.slice('metadata.'.length) : field;
+}
+
+function unprefixFilter(node: FilterNode): FilterNode {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { ...node, children: node.children.map(unprefixFilter) };
+    case 'not':
+      return { ...node, child: unprefixFilter(node.child) };
+    default:
+      return { ...node, field: unprefix(node.field) };
+  }
+}

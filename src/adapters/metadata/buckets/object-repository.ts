@@ -1,6 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BlobRecord } from '../../../engine/objects/blob-record.ts';
-import type { ObjectRepository } from '../../../engine/objects/object-repositories.ts';
+import type { ObjectListResult, ObjectRepository } from '../../../engine/objects/object-repositories.ts';
+import type { ListQuery } from '../../../engine/query/types.ts';
+import { sql, type SqlBool } from 'kysely';
+import { compilerFor, searchInFields } from './object-list.ts';
 import type { BucketObject, ObjectChanges, SourceDetail } from '../../../engine/objects/types.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
 import type { Database } from '../database-types.ts';
@@ -95,6 +98,26 @@ export class KyselyObjectRepository implements ObjectRepository {
       .where('object_blobs.hash', 'in', [...hashes])
       .execute();
     return new Set(rows.map((r) => r.hash));
+  }
+
+  async list(tenant: TenantScope, bucketId: string, query: ListQuery): Promise<ObjectListResult> {
+    const compiler = compilerFor(this.db);
+    const where = sql<SqlBool>`(${compiler.filter(query.filter)} AND (${query.search === null ? sql`(1 = 1)` : sql`(${compiler.search(query.search, query.caseSensitive)} OR ${searchInFields(this.db, query.search, query.caseSensitive)})`}))`;
+    const base = this.inBucket(tenant, bucketId).where(where);
+    const order = query.sort.length > 0 ? compiler.orderBy(query.sort) : sql`created_at DESC, object_id DESC`;
+    const [rows, groups] = await Promise.all([
+      base.selectAll().orderBy(order).limit(query.limit).offset(query.offset).execute(),
+      base.select((eb) => ['status', eb.fn.countAll().as('n'), eb.fn.sum('blob_count').as('blobs')]).groupBy('status').execute(),
+    ]);
+    const objectsByStatus: Record<string, number> = {};
+    let total = 0;
+    let totalBlobs = 0;
+    for (const g of groups) {
+      objectsByStatus[g.status] = Number(g.n);
+      total += Number(g.n);
+      totalBlobs += Number(g.blobs ?? 0);
+    }
+    return { objects: rows.map(toObject), total, totalBlobs, objectsByStatus };
   }
 
   async scan(tenant: TenantScope, bucketId: string, cap: number): Promise<BucketObject[]> {
