@@ -1,4 +1,5 @@
 // Builds the Fastify app over a runtime, without listening: server.ts, tests and benchmarks call this.
+import type { BlobStore } from './engine/ports/blob-store.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import './api/decorations.ts';
@@ -20,6 +21,7 @@ import taskRoutes from './api/routes/v1/tasks/index.ts';
 import bucketRoutes from './api/routes/v1/buckets/index.ts';
 import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
+import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -46,6 +48,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream;
   /** Time for billing periods and grants (default: the system clock); tests move it across months. */
   clock?: Clock;
+  /** A blob store the caller opened (tests); otherwise the configured one. */
+  blobStore?: BlobStore;
 }
 
 /** Opens an API runtime from config and serves it; closing the app closes the runtime. */
@@ -54,6 +58,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     role: 'api',
     logger: createLogger(config, options.logStream),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.blobStore ? { blobStore: options.blobStore } : {}),
   });
   try {
     return await addHttp(runtime, options, true);
@@ -140,6 +145,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(bucketRoutes, { prefix: '/v1/buckets' });
   await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
+  await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

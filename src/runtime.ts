@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Apply pending migrations first (default: config.migrateOnStart). */
   migrate?: boolean;
+  /** A blob store the caller opened (tests); otherwise the configured one, if any. */
+  blobStore?: BlobStore;
 }
 
 export interface Runtime {
@@ -71,7 +73,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       );
     }
     if (role !== 'cli') counter = await openRateLimitCounter(config, log);
-    blobs = await openBlobStore(config, log.child({ component: 'blobs' }));
+    blobs = options.blobStore ?? (await openBlobStore(config, log.child({ component: 'blobs' })));
   } catch (err) {
     await counter?.close();
     await store.close();

@@ -99,7 +99,7 @@ describe(`objects [${BACKEND}]`, () => {
       [{ blobs: [{ property: 'photo', type: 'image', data: { base64: Buffer.from('not an image at all').toString('base64') } }] }, 400, 'BadRequestError'],
       [{ blobs: [{ property: 'nope', type: 'text', data: 'x' }] }, 400, 'BadRequestError'],
       [{ price: 'cheap' }, 400, 'BadRequestError'],
-      [{ blobs: [{ property: 'content', type: 'text', upload_id: 'upl_abcdefabcdefabcd' }] }, 400, 'BadRequestError'],
+      [{ blobs: [{ property: 'content', type: 'text', upload_id: 'upl_abcdefabcdefabcd' }] }, 404, 'NotFoundError'], // with uploads wired: BlobIntake's own 404 for an unknown upload
     ];
     for (const [payload, status, type] of attempts) {
       const res = await t.call({ method: 'POST', url: objectsUrl(b), payload: payload as Record<string, unknown> });

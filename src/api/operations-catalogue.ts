@@ -3,6 +3,7 @@
 // them). It is derived from the operation definitions (src/api/define-operation.ts): each policy is
 // written once, in its route file, and each resource's index.ts lists its definitions. The app never
 // reads this table (a route carries its own policy); docs/limits-and-credits.md and the tests do.
+import { UPLOAD_CREDITS_PER_STARTED_MB } from '../engine/uploads/upload-rules.ts';
 import type { OperationDefinition } from './define-operation.ts';
 import type { OperationPolicy } from './policy.ts';
 import { apiKeyOperations } from './routes/v1/api-keys/index.ts';
@@ -16,6 +17,7 @@ import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
+import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
@@ -34,6 +36,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...bucketOperations,
   ...objectOperations,
   ...blobTransferOperations,
+  ...uploadOperations,
 ];
 
 /** The authenticated operations' policies. */
@@ -49,7 +52,7 @@ export const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set(ALL_OPERATIONS.fil
  * The resources that incur them (uploads, extraction, retrieval) use these numbers.
  */
 export const METERED_COSTS = {
-  upload_per_started_mb: 1,
+  upload_per_started_mb: UPLOAD_CREDITS_PER_STARTED_MB,
   video_processing_per_minute: 10,
   document_creation: 1,
   knn_search_per_query: 0.1,

@@ -45,6 +45,8 @@ export const metadata = (permission: Permission, resource?: ResourceDeclaration)
 
 /** Reading and writing tenant data (objects, documents): the `data` rate-limit category. */
 export const data = (permission: Permission): OperationPolicy => ({ category: 'data', permission, credits: 0 });
+/** Presigned uploads (SPEC §9): the `upload` rate-limit category; credits are charged per MB on confirm. */
+export const upload = (permission: Permission): OperationPolicy => ({ category: 'upload', permission, credits: 0 });
 
 /** The resources that operations address, for `metadata(permission, resource)`. */
 export const USERS = { type: 'user' } as const;

@@ -14,6 +14,7 @@ import { TesseraError } from '../engine/errors.ts';
 import type { MetadataStore } from '../engine/ports/metadata-store.ts';
 import { systemScope } from '../engine/scope/request-scope.ts';
 import type { Services } from '../engine/services.ts';
+import { registerUploadCommand } from './commands/upload.ts';
 
 export interface CliIo {
   /** Where the configuration is read from (default: process.env). */
@@ -63,7 +64,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     }
   };
 
-  const program = buildProgram({ config, print, withStore, stdout, stderr });
+  const program = buildProgram({ config, print, withStore, stdout, stderr, env });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
@@ -82,10 +83,11 @@ interface Context {
   withStore: (fn: (store: MetadataStore, services: Services) => Promise<void>, migrateFirst?: boolean) => Promise<void>;
   stdout: Writable;
   stderr: Writable;
+  env: NodeJS.ProcessEnv;
 }
 
 /** A new program per run: commander keeps parsed options on the command objects. */
-function buildProgram({ config, print, withStore, stdout, stderr }: Context): Command {
+function buildProgram({ config, print, withStore, stdout, stderr, env }: Context): Command {
   const program = new Command('tessera').description('Self-hostable Mixpeek API server').showHelpAfterError();
   // Commander would call process.exit and write to the process's streams: both go to the caller
   // instead. Subcommands copy these settings when they are added, so they come first.
@@ -176,6 +178,8 @@ function buildProgram({ config, print, withStore, stdout, stderr }: Context): Co
         );
       }),
     );
+
+  registerUploadCommand(program, { env, stdout, onFailure: (message) => new CliError(message) });
 
   return program;
 }

@@ -26,6 +26,10 @@ import { BlobTransferService } from './blobs/blob-transfer-service.ts';
 import { BucketService, type BucketDeletionScheduler } from './buckets/bucket-service.ts';
 import { BlobIntake } from './objects/blob-intake.ts';
 import { ObjectService, type UploadResolver } from './objects/object-service.ts';
+import { UploadService } from './uploads/upload-service.ts';
+import { NO_CONFIRM_QUEUE, type UploadConfirmScheduler } from './uploads/upload-seams.ts';
+import { UPLOAD_CREDITS_PER_STARTED_MB } from './uploads/upload-rules.ts';
+import { objectsAsUploadNeighbours, uploadsAsResolver } from './uploads/upload-wiring.ts';
 
 /** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
 const NO_DELETIONS: NamespaceDeletionScheduler = {
@@ -66,6 +70,8 @@ export interface Services {
   buckets: BucketService;
   /** Objects of a bucket, their blobs through BlobIntake. */
   objects: ObjectService;
+  /** Presigned uploads (SPEC §9). */
+  uploads: UploadService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -119,6 +125,8 @@ export interface ServiceDependencies {
   bucketDeletions?: BucketDeletionScheduler;
   /** Resolves upload_id blobs to confirmed uploads; absent: an upload_id is a 400 (unknown upload). */
   uploadResolver?: UploadResolver;
+  /** Schedules asynchronous upload confirmations ('upload.confirm') on the job queue. */
+  uploadConfirmations?: UploadConfirmScheduler;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -131,7 +139,14 @@ export function createServices(deps: ServiceDependencies): Services {
   const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? NO_BUCKET_DELETIONS);
   const blobStore = deps.blobStore ?? null;
   const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
-  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? null);
+  // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
+  let uploads: UploadService | undefined;
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!));
+  const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
+  uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? NO_CONFIRM_QUEUE, {
+    chargeCredits: deps.usageAccounting,
+    creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
+  });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -145,6 +160,7 @@ export function createServices(deps: ServiceDependencies): Services {
     namespaces,
     buckets,
     objects,
+    uploads,
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

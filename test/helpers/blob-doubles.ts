@@ -38,6 +38,11 @@ export class FsBlobStore implements BlobStore {
     return stat === undefined ? undefined : { sizeBytes: stat.size, contentType: null, etag: String(stat.mtimeMs) };
   }
 
+  async read(key: BlobKey): Promise<{ head: BlobHead; body: Readable } | undefined> {
+    const head = await this.head(key);
+    return head && { head, body: fs.createReadStream(this.file(key)) };
+  }
+
   async open(key: BlobKey): Promise<Readable | undefined> {
     return fs.existsSync(this.file(key)) ? fs.createReadStream(this.file(key)) : undefined;
   }

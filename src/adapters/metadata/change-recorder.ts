@@ -55,6 +55,7 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   buckets: 'not cached',
   objects: 'not cached',
   object_blobs: 'not cached',
+  uploads: 'not cached',
 };
 
 export type Attribution =

@@ -8,6 +8,7 @@ import type { NamespaceTables } from './namespaces/tables.ts';
 import type { JobTables } from './jobs/tables.ts';
 import type { TaskTables } from './tasks/tables.ts';
 import type { BucketTables } from './buckets/tables.ts';
+import type { UploadTables } from './uploads/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables {}
 

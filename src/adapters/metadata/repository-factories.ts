@@ -13,6 +13,7 @@ import { namespaceRepositories } from './namespaces/index.ts';
 import { jobRepositories } from './jobs/index.ts';
 import { taskRepositories } from './tasks/index.ts';
 import { bucketRepositories } from './buckets/index.ts';
+import { uploadRepositories } from './uploads/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -23,6 +24,7 @@ const FACTORIES = {
   ...jobRepositories,
   ...taskRepositories,
   ...bucketRepositories,
+  ...uploadRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

@@ -11,8 +11,9 @@ import type { JobRepositories } from '../jobs/job-repositories.ts';
 import type { TaskRepositories } from '../tasks/task-repositories.ts';
 import type { BucketRepositories } from '../buckets/bucket-repositories.ts';
 import type { ObjectRepositories } from '../objects/object-repositories.ts';
+import type { UploadRepositories } from '../uploads/upload-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */

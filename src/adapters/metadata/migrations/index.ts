@@ -6,6 +6,7 @@ import { organizationSecrets } from './0003-organization-secrets.ts';
 import { namespaces } from './0004-namespaces.ts';
 import { jobsAndTasks } from './0005-jobs-and-tasks.ts';
 import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
+import { uploads } from './0007-uploads.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-namespaces': namespaces,
   '0005-jobs-and-tasks': jobsAndTasks,
   '0006-buckets-and-objects': bucketsAndObjects,
+  '0007-uploads': uploads,
 };
