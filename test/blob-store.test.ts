@@ -101,7 +101,7 @@ describe(`filesystem blob store: kill -9 mid-write [${BACKEND}]`, () => {
       }
       const temps = fs.readdirSync(path.join(root, '.tmp'));
       assert.equal(temps.length, 1, 'the interrupted write left its temporary file');
-      assert.ok(fs.statSync(path.join(root, '.tmp', temps[0]!)).size > 2 * 1024 * 1024);
+      assert.ok(fs.statSync(path.join(root, '.tmp', temps[0]!)).size > 1024 * 1024, 'megabytes were written before the kill');
 
       const young = await FilesystemBlobStore.open({ root, signingKey: Buffer.alloc(32, 1), publicUrl: 'http://x' });
       assert.equal(await young.head('ns_1/obj_1/blob_1'), undefined);
