@@ -22,7 +22,6 @@ import type { Clock } from './engine/ports/clock.ts';
 import type { JobQueue } from './engine/ports/job-queue.ts';
 import type { BlobStore } from './engine/ports/blob-store.ts';
 import { FilesystemBlobStore } from './adapters/blobs/filesystem-blob-store.ts';
-import { S3BlobStore } from './adapters/blobs/s3-blob-store.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -173,6 +172,8 @@ export function publicBaseUrl(config: TesseraConfig): string {
  */
 export async function openBlobStore(config: TesseraConfig, log?: { info: (o: object, message: string) => void }): Promise<BlobStore> {
   if (config.blobStore === 's3') {
+    // Loaded only when chosen: the AWS SDK costs every process start (CLI, worker) time and a warning.
+    const { S3BlobStore } = await import('./adapters/blobs/s3-blob-store.ts');
     return new S3BlobStore({
       bucket: config.s3Bucket as string,
       region: config.s3Region,

@@ -4,6 +4,8 @@ import { Readable } from 'node:stream';
 import { FilesystemBlobStore } from '../../src/adapters/blobs/filesystem-blob-store.ts';
 
 const [root, key] = process.argv.slice(2) as [string, string];
+// A safety valve: an orphaned writer stops by itself instead of filling the disk.
+setTimeout(() => process.exit(3), 120_000).unref();
 const store = await FilesystemBlobStore.open({ root, signingKey: Buffer.alloc(32, 1), publicUrl: 'http://127.0.0.1:1' });
 const chunk = Buffer.alloc(256 * 1024, 0x61);
 let sent = 0;

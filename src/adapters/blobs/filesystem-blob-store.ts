@@ -55,11 +55,12 @@ export class FilesystemBlobStore implements BlobStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Creates the directories and removes stale temporary files; `removedTempFiles` says how many. */
+  /**
+   * Removes stale temporary files (`removedTempFiles` says how many). The directories are made by
+   * the first put: a process that never stores a blob leaves the data directory as it found it.
+   */
   static async open(options: FilesystemBlobStoreOptions): Promise<FilesystemBlobStore & { removedTempFiles: number }> {
     const store = new FilesystemBlobStore(options);
-    await fs.mkdir(store.objectsDir, { recursive: true, mode: 0o700 });
-    await fs.mkdir(store.tempDir, { recursive: true, mode: 0o700 });
     const removedTempFiles = await store.removeStaleTemps(options.staleTempMs ?? 60 * 60 * 1000);
     return Object.assign(store, { removedTempFiles });
   }
@@ -68,6 +69,7 @@ export class FilesystemBlobStore implements BlobStore {
     const segments = validateBlobKey(key);
     const contentType = checkContentType(options.contentType);
     const temp = path.join(this.tempDir, `${randomBytes(12).toString('hex')}.part`);
+    await fs.mkdir(this.tempDir, { recursive: true, mode: 0o700 });
     const file = await fs.open(temp, 'wx', 0o600);
     let closed = false;
     try {
@@ -209,7 +211,11 @@ export class FilesystemBlobStore implements BlobStore {
   private async removeStaleTemps(staleMs: number): Promise<number> {
     let removed = 0;
     const cutoff = this.now() - staleMs;
-    for (const name of await fs.readdir(this.tempDir)) {
+    const names = await fs.readdir(this.tempDir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    for (const name of names) {
       if (!name.endsWith('.part')) continue;
       const file = path.join(this.tempDir, name);
       const stat = await fs.stat(file).catch(() => undefined);

@@ -62,6 +62,9 @@ export class S3BlobStore implements BlobStore {
       // a presigned PUT must not carry a checksum of an empty body.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // An unreachable S3 fails a request within seconds (then the SDK's 3 attempts), and a stalled
+      // socket after a minute of silence, instead of holding the request forever.
+      requestHandler: { connectionTimeout: 5000, socketTimeout: 60_000 },
     });
   }
 
