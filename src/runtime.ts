@@ -101,7 +101,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
   });
   services.requestUsage?.start();
   // Refuses to start while a declared job has no handler (naming it).
-  registerJobHandlers(jobQueue, services);
+  registerJobHandlers(jobQueue, services, store);
   try {
     await jobQueue.start();
   } catch (err) {

@@ -89,7 +89,7 @@ describe(`buckets [${BACKEND}]`, () => {
     assert.equal(inNs.statusCode, 200, inNs.body);
     assert.deepEqual(inNs.json().results.map((r: any) => r.bucket_name), [`${tag}_b`]);
     assert.equal(inNs.json().total_count, 2);
-    assert.equal(inNs.json().pagination.next_page, '1');
+    assert.equal(inNs.json().pagination.next_page, '2');
     assert.deepEqual(inNs.json().stats, { total_objects: 0, total_size_bytes: 0, avg_objects_per_bucket: 0, avg_size_per_bucket: 0 });
     const across = (await t.call({ method: 'POST', url: '/v1/buckets/list', payload: { search: tag, sort: { field: 'bucket_name' } } })).json();
     assert.deepEqual(across.results.map((r: any) => [r.bucket_name, r.namespace_id]), [[`${tag}_a`, ns.namespace_id], [`${tag}_b`, ns.namespace_id], [`${tag}_c`, ns2.namespace_id]]);
@@ -101,14 +101,18 @@ describe(`buckets [${BACKEND}]`, () => {
     assert.deepEqual(scoped.results.map((r: any) => r.bucket_name), [`${tag}_c`]);
   });
 
-  test('namespace bucket_count is true; DELETE without a queue is 503 and changes nothing', async () => {
+  test('namespace bucket_count is true; DELETE answers a task and the bucket is gone at once (test/deletion.test.ts follows the cascade)', async () => {
     const space = await namespace(t);
     const hs = { 'x-namespace': space.namespace_id };
     const b = (await t.call({ method: 'POST', url: '/v1/buckets', headers: hs, payload: { bucket_name: uniqueName('b'), bucket_schema: SCHEMA } })).json();
     await t.call({ method: 'POST', url: '/v1/buckets', headers: hs, payload: { bucket_name: uniqueName('b'), bucket_schema: SCHEMA } });
     assert.equal((await t.call({ method: 'GET', url: `/v1/namespaces/${space.namespace_id}` })).json().bucket_count, 2);
-    assertError(await t.call({ method: 'DELETE', url: `/v1/buckets/${b.bucket_id}` }), 503, 'ServiceUnavailableError');
-    assert.equal((await t.call({ method: 'GET', url: `/v1/buckets/${b.bucket_id}` })).statusCode, 200);
+    const deleted = await t.call({ method: 'DELETE', url: `/v1/buckets/${b.bucket_id}` });
+    assert.equal(deleted.statusCode, 200, deleted.body);
+    assert.equal(deleted.json().status, 'PENDING');
+    assert.match(deleted.json().task_id, /^task_/);
+    assertError(await t.call({ method: 'GET', url: `/v1/buckets/${b.bucket_id}` }), 404, 'NotFoundError');
+    assert.equal((await t.call({ method: 'GET', url: `/v1/namespaces/${space.namespace_id}` })).json().bucket_count, 1);
   });
 
   test('cross-tenant sweep: another organization and another namespace get 404 on every route, by id and by name', async () => {

@@ -97,15 +97,15 @@ describe(`tasks (${BACKEND})`, () => {
     const scope = systemScope(organization, 'test');
     const taskId = await store.transaction(async (repos) => {
       const task = await t.app.services.tasks.createIn(repos, scope, { taskType: 'api_namespaces_delete' });
-      // Its handler is still a placeholder that fails permanently.
-      await t.app.services.jobs!.enqueueIn(repos, { id: `namespace.expire:${uniqueName('ns')}`, name: 'namespace.expire', payload: { organization_id: orgId, namespace_id: 'ns_y' }, taskId: task.taskId });
+      // Its namespace does not exist: the handler's scope lookup fails with a 404, which is never retried.
+      await t.app.services.jobs!.enqueueIn(repos, { id: `upload.confirm:${uniqueName('upl')}`, name: 'upload.confirm', payload: { organization_id: orgId, namespace_id: 'ns_y', bucket_id: 'bkt_y', upload_ids: ['upl_y'] }, taskId: task.taskId });
       return task.taskId;
     });
     const failed = await eventually(async () => {
       const body = (await t.call({ method: 'GET', url: `/v1/tasks/${taskId}` })).json();
       return body.status === 'FAILED' ? body : undefined;
     });
-    assert.match(failed.error, /no implementation yet/);
+    assert.match(failed.error, /Namespace not found/);
     assert.equal(failed.additional_data.error, failed.error);
   });
 

@@ -8,7 +8,6 @@ import http from 'node:http';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import type { UploadConfirmScheduler } from '../src/engine/uploads/upload-seams.ts';
 import { upgradeToTeam } from './helpers/accounts.ts';
 import { startLocalS3, type LocalS3 } from './helpers/s3-server.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
@@ -23,21 +22,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/**
- * Until the job queue is merged into this branch: the upload.confirm job run in this process right
- * after the confirm request's transaction, as the queue's handler will (services.uploads.runConfirmJob).
- */
-function standInQueue(t: TestApp): void {
-  const uploads = t.app.services.uploads as unknown as { confirmations: UploadConfirmScheduler };
-  uploads.confirmations = {
-    schedule: async (_repos, scope, bucketId, uploadIds) => {
-      const taskId = `task_standin_${uploadIds[0]}`;
-      setTimeout(() => void t.app.services.uploads.runConfirmJob(scope, bucketId, uploadIds), 10);
-      return { taskId };
-    },
-  };
 }
 
 /** `size` bytes, 1 MiB at a time, each chunk distinct; the hash is known once the stream ends. */
@@ -120,8 +104,6 @@ for (const store of ['filesystem', 's3'] as const) describe(`uploads: 200 MB thr
     // With S3 the in-process s3rver receives the body: its memory is not Tessera's.
     if (store === 'filesystem') assert.ok(growthMiB < 64, `RSS grew by ${growthMiB.toFixed(0)} MiB during a 200 MiB PUT`);
 
-    const queued = 'tasks' in t.app.services;
-    if (!queued) standInQueue(t);
     const confirmStarted = performance.now();
     const confirm = await t.call({ method: 'POST', url: `/v1/buckets/${place.bucketId}/uploads/${upload.upload_id}/confirm`, headers: h, payload: { etag: res.etag, file_size_bytes: SIZE } });
     assert.equal(confirm.statusCode, 200, confirm.body);
@@ -129,17 +111,17 @@ for (const store of ['filesystem', 's3'] as const) describe(`uploads: 200 MB thr
     assert.equal(c.status, 'PROCESSING');
     assert.ok(c.task_id);
 
-    // Poll the task (the upload itself while this branch has no tasks route).
+    // Poll the task.
     let state: Record<string, any> = {};
     for (let i = 0; i < 1200; i++) {
-      const got = await t.call({ method: 'GET', url: queued ? `/v1/tasks/${c.task_id}` : `/v1/buckets/${place.bucketId}/uploads/${upload.upload_id}`, headers: h });
+      const got = await t.call({ method: 'GET', url: `/v1/tasks/${c.task_id}`, headers: h });
       assert.equal(got.statusCode, 200, got.body);
       state = got.json();
       if (!['PENDING', 'IN_PROGRESS', 'PROCESSING'].includes(state.status)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(state.status, 'COMPLETED', JSON.stringify(state));
-    ctx.diagnostic(`confirm (head, SHA-256 of 200 MiB, sniff, object creation) ${queued ? 'task' : 'stand-in job'}: ${((performance.now() - confirmStarted) / 1000).toFixed(2)} s`);
+    ctx.diagnostic(`confirm (head, SHA-256 of 200 MiB, sniff, object creation) task: ${((performance.now() - confirmStarted) / 1000).toFixed(2)} s`);
 
     const done = (await t.call({ method: 'GET', url: `/v1/buckets/${place.bucketId}/uploads/${upload.upload_id}`, headers: h })).json();
     assert.equal(done.status, "COMPLETED", JSON.stringify(done));

@@ -8,7 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BlobKey, BlobStore, PresignPutOptions } from '../src/engine/ports/blob-store.ts';
-import type { UploadConfirmScheduler } from '../src/engine/uploads/upload-seams.ts';
 import { getOrganization } from './helpers/accounts.ts';
 import { FilesystemBlobStore } from '../src/adapters/blobs/filesystem-blob-store.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
@@ -79,7 +78,7 @@ describe(`uploads [${BACKEND}]`, () => {
     assert.match(u.s3_key, new RegExp(`^int_[A-Za-z0-9]+/${place.namespaceId}/api_buckets_uploads_create/${u.upload_id}/content\\.txt$`));
     assert.equal(Date.parse(u.expires_at) - Date.parse(u.created_at), 600_000);
     const signed = blobs.signed.at(-1)!;
-    assert.match(signed.key, new RegExp(`^int_[A-Za-z0-9]+/${place.namespaceId}/uploads/${u.upload_id}$`));
+    assert.match(signed.key, new RegExp(`^int_[A-Za-z0-9]+/${place.namespaceId}/${place.bucketId}/uploads/${u.upload_id}$`));
     assert.deepEqual(signed.options, { contentType: 'text/plain', maxBytes: 11, expiresInSeconds: 600 });
   });
 
@@ -281,56 +280,47 @@ describe(`uploads [${BACKEND}]`, () => {
     assert.match(bad.json().error.message, /^uploads\[1\]/);
     assert.equal(blobs.signed.length, signed);
   });
-  test('async confirm and confirm/batch: PROCESSING with a task, the upload.confirm job completes them (stand-in queue)', async () => {
-    // Until the job queue is merged here: the job the queue would run, in this process, after the commit.
-    const jobs: string[][] = [];
-    const uploads = t.app.services.uploads as unknown as { confirmations: UploadConfirmScheduler };
-    const original = uploads.confirmations;
-    uploads.confirmations = {
-      schedule: async (_repos, scope, bucketId, uploadIds, batch) => {
-        jobs.push([...uploadIds]);
-        setTimeout(() => void t.app.services.uploads.runConfirmJob(scope, bucketId, uploadIds), 5);
-        return { taskId: batch ? 'task_batch_standin' : `task_${uploadIds[0]}` };
-      },
+  test('async confirm and confirm/batch: PROCESSING with a task; the upload.confirm job completes them', async () => {
+    const task = async (id: string) => {
+      for (let i = 0; i < 200; i++) {
+        const body = (await t.call({ method: 'GET', url: `/v1/tasks/${id}` })).json();
+        if (!['PENDING', 'IN_PROGRESS', 'PROCESSING'].includes(body.status)) return body;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`task ${id} still running`);
     };
-    try {
-      const settle = async (id: string) => {
-        for (let i = 0; i < 100; i++) {
-          const u = (await t.call({ method: 'GET', url: url(`/${id}`), headers: h() })).json();
-          if (u.status !== 'PROCESSING') return u;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-        throw new Error('still PROCESSING');
-      };
-      const one = (await create({ filename: 'content.txt', content_type: 'text/plain', create_object_on_confirm: false })).json();
-      await put(one.upload_id, Buffer.from('async one'));
-      const res = await t.call({ method: 'POST', url: url(`/${one.upload_id}/confirm?async=true`), headers: h(), payload: {} });
-      assert.equal(res.statusCode, 200, res.body);
-      assert.equal(res.json().status, 'PROCESSING');
-      assert.equal(res.json().task_id, `task_${one.upload_id}`);
-      const done = await settle(one.upload_id);
-      assert.equal(done.status, 'COMPLETED');
-      assert.equal(done.object_id, null);
+    const one = (await create({ filename: 'content.txt', content_type: 'text/plain', create_object_on_confirm: false })).json();
+    await put(one.upload_id, Buffer.from('async one'));
+    const res = await t.call({ method: 'POST', url: url(`/${one.upload_id}/confirm?async=true`), headers: h(), payload: {} });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().status, 'PROCESSING');
+    assert.match(res.json().task_id, /^task_/);
+    const again = await t.call({ method: 'POST', url: url(`/${one.upload_id}/confirm?async=true`), headers: h(), payload: {} });
+    assert.equal(again.json().task_id ?? res.json().task_id, res.json().task_id, 'a repeated confirm points at the same task');
+    const oneTask = await task(res.json().task_id);
+    assert.equal(oneTask.status, 'COMPLETED', JSON.stringify(oneTask));
+    assert.equal(oneTask.task_type, 'api_buckets_uploads_confirm');
+    const done = (await t.call({ method: 'GET', url: url(`/${one.upload_id}`), headers: h() })).json();
+    assert.equal(done.status, 'COMPLETED');
+    assert.equal(done.object_id, null);
 
-      const a = (await create({ filename: 'content.txt', content_type: 'text/plain' })).json();
-      const b = (await create({ filename: 'content.txt', content_type: 'text/plain', file_size_bytes: 3 })).json();
-      await put(a.upload_id, Buffer.from('batch a'));
-      await put(b.upload_id, Buffer.from('not three bytes'));
-      const batch = await t.call({ method: 'POST', url: url('/confirm/batch'), headers: h(), payload: { confirmations: [{ upload_id: a.upload_id }, { upload_id: b.upload_id }] } });
-      assert.equal(batch.statusCode, 200, batch.body);
-      const body = batch.json();
-      assert.equal(body.task_id, 'task_batch_standin');
-      assert.equal(body.confirmations_count, 2);
-      assert.equal(body.task.task_type, 'api_buckets_uploads_batch_confirm');
-      assert.deepEqual(jobs.at(-1), [a.upload_id, b.upload_id]);
-      assert.equal((await settle(a.upload_id)).status, 'COMPLETED');
-      const failed = await settle(b.upload_id);
-      assert.equal(failed.status, 'FAILED');
-      assert.match(failed.message, /file_size_bytes 3/);
-      const unknown = await t.call({ method: 'POST', url: url('/confirm/batch'), headers: h(), payload: { confirmations: [{ upload_id: 'upl_0000000000000000' }] } });
-      assert.equal(unknown.statusCode, 404, unknown.body);
-    } finally {
-      uploads.confirmations = original;
-    }
+    const a = (await create({ filename: 'content.txt', content_type: 'text/plain' })).json();
+    const b = (await create({ filename: 'content.txt', content_type: 'text/plain', file_size_bytes: 3 })).json();
+    await put(a.upload_id, Buffer.from('batch a'));
+    await put(b.upload_id, Buffer.from('not three bytes'));
+    const batch = await t.call({ method: 'POST', url: url('/confirm/batch'), headers: h(), payload: { confirmations: [{ upload_id: a.upload_id }, { upload_id: b.upload_id }] } });
+    assert.equal(batch.statusCode, 200, batch.body);
+    const body = batch.json();
+    assert.equal(body.confirmations_count, 2);
+    assert.equal(body.task.task_type, 'api_buckets_uploads_batch_confirm');
+    const batchTask = await task(body.task_id);
+    assert.equal(batchTask.status, 'COMPLETED_WITH_ERRORS', JSON.stringify(batchTask));
+    assert.equal(batchTask.additional_data.failed_count, 1);
+    assert.equal((await t.call({ method: 'GET', url: url(`/${a.upload_id}`), headers: h() })).json().status, 'COMPLETED');
+    const failed = (await t.call({ method: 'GET', url: url(`/${b.upload_id}`), headers: h() })).json();
+    assert.equal(failed.status, 'FAILED');
+    assert.match(failed.message, /file_size_bytes 3/);
+    const unknown = await t.call({ method: 'POST', url: url('/confirm/batch'), headers: h(), payload: { confirmations: [{ upload_id: 'upl_0000000000000000' }] } });
+    assert.equal(unknown.statusCode, 404, unknown.body);
   });
 });

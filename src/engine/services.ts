@@ -27,25 +27,13 @@ import { BucketService, type BucketDeletionScheduler } from './buckets/bucket-se
 import { BlobIntake } from './objects/blob-intake.ts';
 import { ObjectService, type UploadResolver } from './objects/object-service.ts';
 import { UploadService } from './uploads/upload-service.ts';
-import { NO_CONFIRM_QUEUE, type UploadConfirmScheduler } from './uploads/upload-seams.ts';
+import type { UploadConfirmScheduler } from './uploads/upload-seams.ts';
 import { UPLOAD_CREDITS_PER_STARTED_MB } from './uploads/upload-rules.ts';
 import { objectsAsUploadNeighbours, uploadsAsResolver } from './uploads/upload-wiring.ts';
 
-/** Before a job queue is configured, deletion cannot be scheduled: refused, nothing changes. */
-const NO_DELETIONS: NamespaceDeletionScheduler = {
-  schedule: async () => {
-    throw new ServiceUnavailableError('Namespace deletion needs the job queue, which is not running', 5);
-  },
-};
 import type { JobQueue } from './ports/job-queue.ts';
 import { TaskService } from './tasks/task-service.ts';
-
-/** Before a job queue is configured, bucket deletion cannot be scheduled either. */
-const NO_BUCKET_DELETIONS: BucketDeletionScheduler = {
-  schedule: async () => {
-    throw new ServiceUnavailableError('Bucket deletion needs the job queue, which is not running', 5);
-  },
-};
+import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -134,16 +122,18 @@ export function createServices(deps: ServiceDependencies): Services {
   const { store, clock } = deps;
   keepCacheCoherent(store, cache, deps.invalidationBus ?? null);
   const credits = new CreditService(store, clock);
-  const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? NO_DELETIONS);
+  const tasks = new TaskService(store, clock);
+  const queued = deps.jobQueue ? queuedOperations(tasks, deps.jobQueue, clock) : UNQUEUED;
+  const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions);
   const namespaceResolution = new NamespaceResolution(namespaces);
-  const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? NO_BUCKET_DELETIONS);
+  const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? queued.bucketDeletions);
   const blobStore = deps.blobStore ?? null;
   const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
   // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
   let uploads: UploadService | undefined;
   const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!));
   const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
-  uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? NO_CONFIRM_QUEUE, {
+  uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? queued.uploadConfirmations, {
     chargeCredits: deps.usageAccounting,
     creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
   });
@@ -167,7 +157,7 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     health: new HealthService(store, deps.rateLimitCounter),
     clock,
-    tasks: new TaskService(store, clock),
+    tasks,
     jobs: deps.jobQueue ?? null,
     blobs: deps.blobStore ?? null,
     blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,

@@ -1,5 +1,6 @@
-// The cascades behind bucket and namespace deletion, run by the job queue's workers: every object
-// row, every blob under the bucket's storage prefix, then the bucket row. Idempotent: a retried job
+// The cascades behind bucket and namespace deletion, run by the job queue's workers: every blob
+// under the bucket's storage prefix (objects' and uploads'), every object and upload row, then the
+// bucket row. Idempotent: a retried job
 // finds less to delete and finishes the same way.
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
@@ -24,6 +25,8 @@ export async function purgeBucket(store: MetadataStore, blobStore: BlobStore | n
   const blobsDeleted = blobStore ? await blobStore.deletePrefix(bucketBlobPrefix(scope.organization.internalId, bucket.namespaceId, bucketId)) : 0;
   const objectsDeleted = await store.transaction(async (repos) => {
     const n = await repos.objects.deleteAllInBucket(scope, bucketId);
+    // Their bytes lived under the bucket's prefix (uploadStorageKey), deleted above.
+    await repos.uploads.removeAllInBucket(scope, bucketId);
     await repos.buckets.remove(scope, bucketId);
     return n;
   });

@@ -15,7 +15,7 @@ export type JobCatalogue = {
   'bucket.delete': JobTenant & { namespace_id: string; bucket_id: string };
   /** Confirms uploads asynchronously (confirm?async=true, confirm/batch → api_buckets_uploads_[batch_]confirm). */
   'upload.confirm': JobTenant & { namespace_id: string; bucket_id: string; upload_ids: string[] };
-  /** Expires what a namespace keeps only for a while (unconfirmed uploads past their URL expiry, ...). */
+  /** A namespace's ttl_seconds ran out: deletes it (as DELETE would), due at its expires_at. */
   'namespace.expire': JobTenant & { namespace_id: string };
 };
 

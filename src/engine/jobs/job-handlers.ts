@@ -1,18 +1,63 @@
 // Where every job of the catalogue gets its handler; the queue refuses to start while one is
-// missing. The handlers of issue 8 (namespace and bucket deletion, upload confirmation, expiry)
-// replace the placeholders below as they are written.
+// missing. Handlers are idempotent: a job whose process died mid-run runs again from the start.
+import { purgeBucket } from '../buckets/bucket-purge.ts';
+import { NotFoundError } from '../errors.ts';
+import { purgeNamespace } from '../namespaces/namespace-purge.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
+import { scopeForJob } from '../scope/job-scope.ts';
 import type { Services } from '../services.ts';
-import type { JobCatalogue, JobName } from './job-catalogue.ts';
+import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { JobCatalogue } from './job-catalogue.ts';
 import { PermanentJobError } from './job-runner.ts';
 
-export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Services): void {
-  void services;
-  const notYet = (name: JobName) => async () => {
-    throw new PermanentJobError(`the '${name}' job has no implementation yet`);
-  };
-  queue.register('namespace.delete', notYet('namespace.delete'));
-  queue.register('bucket.delete', notYet('bucket.delete'));
-  queue.register('upload.confirm', notYet('upload.confirm'));
-  queue.register('namespace.expire', notYet('namespace.expire'));
+export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Services, store: MetadataStore): void {
+  queue.register(
+    'namespace.delete',
+    async (payload, ctx) => {
+      const organization = await store.organizations.findByPublicId(payload.organization_id);
+      // The organization is gone: its namespaces went with it (foreign keys cascade).
+      if (!organization) return { outputs: [{ namespace_id: payload.namespace_id, skipped: 'organization deleted' }] };
+      const result = await purgeNamespace(store, services.blobs, organization, payload.namespace_id, (p, m) => ctx.progress(p, m), `worker:${ctx.jobId}`);
+      return {
+        outputs: [{ namespace_id: payload.namespace_id, buckets_deleted: result.bucketsDeleted, objects_deleted: result.objectsDeleted, blobs_deleted: result.blobsDeleted }],
+      };
+    },
+    { maxAttempts: 10 },
+  );
+
+  queue.register(
+    'bucket.delete',
+    async (payload, ctx) => {
+      let scope;
+      try {
+        scope = await scopeForJob(store, services.namespaceResolution, payload, ctx.jobId);
+      } catch (err) {
+        // The namespace (or organization) is being deleted or gone: its cascade removes the bucket.
+        if (err instanceof NotFoundError) return { outputs: [{ bucket_id: payload.bucket_id, skipped: 'namespace deleted' }] };
+        throw err;
+      }
+      await ctx.progress(10, 'deleting objects, uploads and blobs');
+      const result = await purgeBucket(store, services.blobs, scope, payload.bucket_id);
+      return { outputs: [{ bucket_id: payload.bucket_id, objects_deleted: result.objectsDeleted, blobs_deleted: result.blobsDeleted }] };
+    },
+    { maxAttempts: 10 },
+  );
+
+  queue.register('upload.confirm', async (payload, ctx) => {
+    const scope = await scopeForJob(store, services.namespaceResolution, payload, ctx.jobId);
+    const { completed, failed } = await services.uploads.runConfirmJob(scope, payload.bucket_id, payload.upload_ids);
+    if (payload.upload_ids.length === 1 && failed.length === 1) throw new PermanentJobError(failed[0]!.error);
+    return {
+      outputs: completed,
+      additionalData: { completed_count: completed.length, failed_count: failed.length, failed },
+      status: failed.length > 0 ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED',
+    };
+  });
+
+  queue.register('namespace.expire', async (payload, ctx) => {
+    const organization = await store.organizations.findByPublicId(payload.organization_id);
+    if (!organization) return;
+    const taskId = await services.namespaces.expire(organization, payload.namespace_id, `worker:${ctx.jobId}`);
+    return { outputs: [{ namespace_id: payload.namespace_id, deletion_task_id: taskId }] };
+  });
 }

@@ -7,7 +7,8 @@ import type { Clock } from '../ports/clock.ts';
 import { UniqueViolation, type MetadataStore } from '../ports/metadata-store.ts';
 import type { Repositories } from '../ports/unit-of-work.ts';
 import type { NamespaceDirectory } from '../scope/namespace-resolution.ts';
-import type { NamespaceRef, RequestScope, TenantScope } from '../scope/request-scope.ts';
+import { systemScope, type NamespaceRef, type RequestScope, type TenantScope } from '../scope/request-scope.ts';
+import type { Organization } from '../accounts/types.ts';
 import type { NamespaceListFilter } from './namespace-repositories.ts';
 import { assertNamespaceName, MAX_TTL_SECONDS, MIN_TTL_SECONDS, normaliseFeatureExtractors, normalisePayloadIndexes, type FeatureExtractorInput, type PayloadIndexInput } from './namespace-config.ts';
 import { assertNamespaceReach, namespaceReach } from './namespace-reach.ts';
@@ -43,15 +44,21 @@ export interface NamespaceListQuery {
   offset: number;
 }
 
-/** Schedules the asynchronous cascade of a namespace marked DELETING, in the same transaction; returns the task id. */
+/** Schedules, on the job queue and in the caller's transaction, what happens to a namespace later. */
 export interface NamespaceDeletionScheduler {
+  /** The cascade of a namespace just marked DELETING; returns the task id. */
   schedule(repos: Repositories, scope: RequestScope, namespace: Namespace): Promise<string>;
+  /** The deletion of a namespace with a ttl, due at its expires_at. */
+  scheduleExpiry(repos: Repositories, scope: RequestScope, namespace: Namespace): Promise<void>;
 }
 
 export interface NamespaceDeletion {
   namespace: Namespace;
   taskId: string;
 }
+
+/** How early an expiry job may run (clock differences between processes) and still delete. */
+const EXPIRY_TOLERANCE_MS = 5_000;
 
 export class NamespaceService implements NamespaceDirectory {
   constructor(
@@ -95,6 +102,7 @@ export class NamespaceService implements NamespaceDirectory {
       const org = (await repos.organizations.findByInternalId(scope.organization.internalId)) ?? scope.organization;
       if (scope.actor.kind === 'api_key') assertWithinQuota(org, 'namespaces', await repos.namespaces.countLive(scope));
       await uniqueName(() => repos.namespaces.insert(namespace), namespace.namespaceName);
+      if (namespace.expiresAt) await this.deletions.scheduleExpiry(repos, scope, namespace);
     });
     return { ...namespace, counts: { ...NO_COUNTS } };
   }
@@ -141,6 +149,23 @@ export class NamespaceService implements NamespaceDirectory {
       await repos.namespaces.markDeleting(scope, ns.namespaceId, this.clock.now().toISOString());
       const taskId = await this.deletions.schedule(repos, scope, ns);
       return { namespace: ns, taskId };
+    });
+  }
+
+  /**
+   * The expiry job: a namespace whose ttl ran out is deleted as DELETE would (task
+   * api_namespaces_delete). Nothing when it is gone or already deleting; an early run (clocks of
+   * two processes apart) fails and is retried later.
+   */
+  async expire(organization: Organization, namespaceId: string, actor: string): Promise<string | null> {
+    const scope = systemScope(organization, actor);
+    return this.store.transaction(async (repos) => {
+      const ns = await repos.namespaces.findById(scope, namespaceId);
+      if (!ns || ns.status !== 'ACTIVE' || !ns.expiresAt) return null;
+      const early = Date.parse(ns.expiresAt) - this.clock.now().getTime();
+      if (early > EXPIRY_TOLERANCE_MS) throw new Error(`namespace ${namespaceId} expires in ${early} ms; retrying`);
+      await repos.namespaces.markDeleting(scope, ns.namespaceId, this.clock.now().toISOString());
+      return this.deletions.schedule(repos, scope, ns);
     });
   }
 

@@ -37,6 +37,8 @@ export interface UploadRepository {
   /** Applies the changes only while the upload is in one of `from`; false when it was not. */
   transition(tenant: TenantScope, uploadId: string, from: readonly UploadStatus[], changes: UploadChanges): Promise<boolean>;
   remove(tenant: TenantScope, uploadId: string): Promise<void>;
+  /** Every upload record of a bucket (its deletion cascade); returns how many. */
+  removeAllInBucket(tenant: TenantScope, bucketId: string): Promise<number>;
   list(tenant: TenantScope, filter: UploadListFilter): Promise<{ uploads: Upload[]; total: number; stats: UploadStats }>;
   /** The most recent COMPLETED upload of the bucket with these bytes (duplicate detection). */
   findCompletedByHash(tenant: TenantScope, bucketId: string, fileHash: string): Promise<Upload | undefined>;

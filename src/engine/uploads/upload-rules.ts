@@ -78,9 +78,12 @@ export function blobTypeAccepts(type: BlobFieldType, contentType: string): boole
   }
 }
 
-/** The blob store key: ids only, never the client's filename. */
-export function uploadStorageKey(organizationInternalId: string, namespaceId: string, uploadId: string): string {
-  return `${organizationInternalId}/${namespaceId}/uploads/${uploadId}`;
+/**
+ * The blob store key: ids only, never the client's filename. Under the bucket's prefix, so deleting
+ * the bucket (or its namespace) removes the bytes of its uploads with everything else.
+ */
+export function uploadStorageKey(organizationInternalId: string, namespaceId: string, bucketId: string, uploadId: string): string {
+  return `${organizationInternalId}/${namespaceId}/${bucketId}/uploads/${uploadId}`;
 }
 
 /** UploadResponse.s3_key as Mixpeek shows it (SPEC §9); informational, the bytes live at the storage key. */

@@ -71,8 +71,3 @@ export const NO_OBJECTS: UploadObjects = {
   hasBlobHash: async () => false,
 };
 
-export const NO_CONFIRM_QUEUE: UploadConfirmScheduler = {
-  schedule: async () => {
-    throw unavailable('Asynchronous confirmation (the job queue)');
-  },
-};

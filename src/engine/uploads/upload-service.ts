@@ -307,7 +307,7 @@ export class UploadService {
       contentType: input.contentType,
       fileSizeBytes: input.fileSizeBytes,
       presignedUrlExpiration: input.presignedUrlExpiration,
-      storageKey: uploadStorageKey(scope.organization.internalId, namespaceId, uploadId),
+      storageKey: uploadStorageKey(scope.organization.internalId, namespaceId, bucket.bucketId, uploadId),
       status: 'PENDING',
       metadata: input.metadata,
       createObjectOnConfirm: input.createObjectOnConfirm,

@@ -97,6 +97,16 @@ export class KyselyUploadRepository implements UploadRepository {
       .execute();
   }
 
+  async removeAllInBucket(tenant: TenantScope, bucketId: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('uploads')
+      .where('organization_internal_id', '=', tenant.organization.internalId)
+      .where('namespace_id', '=', namespaceOf(tenant))
+      .where('bucket_id', '=', bucketId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async list(tenant: TenantScope, f: UploadListFilter): Promise<{ uploads: Upload[]; total: number; stats: UploadStats }> {
     let q = this.scoped(tenant).where('bucket_id', '=', f.bucketId);
     if (f.status) q = q.where('status', 'in', f.status.length > 0 ? [...f.status] : ['']);

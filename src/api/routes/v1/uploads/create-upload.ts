@@ -3,7 +3,7 @@ import { defineOperation } from '../../../define-operation.ts';
 import { toUploadResponse } from '../../../presenters/upload.ts';
 import { BucketParams, CreateUploadRequest, UploadResponse } from '../../../schemas/uploads.ts';
 import { UPLOAD_WRITE } from './policies.ts';
-import { toNewUpload } from './to-new-upload.ts';
+import { toNewUpload } from '../../../requests/new-upload.ts';
 
 export default defineOperation({
   operationId: 'create_upload_v1_buckets__bucket_identifier__uploads_post',

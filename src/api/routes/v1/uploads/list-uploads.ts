@@ -3,7 +3,7 @@ import { defineOperation } from '../../../define-operation.ts';
 import { toPagination } from '../../../presenters/pagination.ts';
 import { toUploadResponse } from '../../../presenters/upload.ts';
 import { BucketParams, ListUploadsRequest, ListUploadsResponse, UploadListQuery } from '../../../schemas/uploads.ts';
-import { parseUploadFilters } from './list-filters.ts';
+import { parseUploadFilters } from '../../../requests/upload-list-filters.ts';
 import { UPLOAD_READ } from './policies.ts';
 import { BadRequestError } from '../../../../engine/errors.ts';
 

@@ -1,8 +1,8 @@
 // ListUploadsRequest.filters: Mixpeek's shorthand ({"status": "PENDING", "metadata.k": "v"}) or a
 // LogicalOperator whose AND holds eq/in conditions, over the fields an upload list can filter.
-import { BadRequestError } from '../../../../engine/errors.ts';
-import type { UploadListQuery } from '../../../../engine/uploads/upload-service.ts';
-import { UPLOAD_STATUSES, type UploadStatus } from '../../../../engine/uploads/types.ts';
+import { BadRequestError } from '../../engine/errors.ts';
+import type { UploadListQuery } from '../../engine/uploads/upload-service.ts';
+import { UPLOAD_STATUSES, type UploadStatus } from '../../engine/uploads/types.ts';
 
 type Filters = Pick<UploadListQuery, 'status' | 'filename' | 'contentType' | 'blobProperty' | 'fileHash' | 'uploadIds' | 'metadata'>;
 

@@ -1,6 +1,6 @@
-import type { NewUpload } from '../../../../engine/uploads/upload-service.ts';
-import { DEFAULT_URL_EXPIRATION_SECONDS } from '../../../../engine/uploads/upload-rules.ts';
-import type { CreateUploadBody } from '../../../schemas/uploads.ts';
+import type { NewUpload } from '../../engine/uploads/upload-service.ts';
+import { DEFAULT_URL_EXPIRATION_SECONDS } from '../../engine/uploads/upload-rules.ts';
+import type { CreateUploadBody } from '../schemas/uploads.ts';
 
 /** A CreateUploadRequest with its defaults; shared metadata (batch) underneath the item's own keys. */
 export function toNewUpload(body: CreateUploadBody, shared: { metadata?: Record<string, unknown> | null | undefined; objectMetadata?: Record<string, unknown> | null | undefined } = {}): NewUpload {
