@@ -69,16 +69,27 @@ async function sha256Of(file: string): Promise<string> {
 
 class ApiError extends Error {}
 
+/** A 429 (rate limit) or 503 (a component down) is waited out as Retry-After says, this many times. */
+const MAX_RETRIES = 8;
+const MAX_WAIT_SECONDS = 60;
+
 async function api(options: UploadOptions, method: string, route: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${options.apiUrl.replace(/\/+$/, '')}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${options.apiKey}`, 'x-namespace': options.namespace, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new ApiError(`${method} ${route}: ${res.status} ${json?.error?.message ?? text}`);
-  return json;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${options.apiUrl.replace(/\/+$/, '')}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${options.apiKey}`, 'x-namespace': options.namespace, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if ((res.status === 429 || res.status === 503) && attempt < MAX_RETRIES) {
+      const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Number(res.headers.get('retry-after')) || 2 ** attempt));
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      continue;
+    }
+    if (!res.ok) throw new ApiError(`${method} ${route}: ${res.status} ${json?.error?.message ?? text}`);
+    return json;
+  }
 }
 
 /** Streams the file to the presigned URL with its length (S3 refuses chunked PUTs); counts bytes as they go. */
