@@ -104,4 +104,16 @@ describe(`namespaces [${BACKEND}]`, () => {
     const list = await t.call({ method: 'POST', url: '/v1/namespaces/list', payload: {}, key });
     assert.deepEqual(list.json().results.map((r: any) => r.namespace_id), [mine.namespace_id]);
   });
+
+  test('a key scoped by an id prefix ("ns_…*", with its underscore) lists what the prefix covers, on both backends', async () => {
+    const mine = (await createNamespace(t, { namespace_name: uniqueName('space') })).json();
+    const prefix = `${mine.namespace_id.slice(0, -1)}*`;
+    const key = await scopedKey(t, [{ resource_type: 'namespace', resource_id: prefix }]);
+    const bucket = await t.call({ method: 'POST', url: '/v1/buckets', headers: { 'x-namespace': mine.namespace_id }, payload: { bucket_name: 'b', bucket_schema: { properties: { title: { type: 'string' } } } } });
+    assert.equal(bucket.statusCode, 200, bucket.body);
+    const namespaces = await t.call({ method: 'POST', url: '/v1/namespaces/list', payload: {}, key });
+    assert.deepEqual(namespaces.json().results.map((r: any) => r.namespace_id), [mine.namespace_id]);
+    const buckets = await t.call({ method: 'POST', url: '/v1/buckets/list', payload: {}, key });
+    assert.deepEqual(buckets.json().results.map((r: any) => r.bucket_id), [bucket.json().bucket_id]);
+  });
 });

@@ -7,16 +7,13 @@ import type { TenantScope } from '../../../engine/scope/request-scope.ts';
 import type { Database } from '../database-types.ts';
 import { fromJson, toIso, toJson } from '../row-mappers.ts';
 import { translatingUniqueViolation } from '../unique-violation.ts';
+import { containsText, startsWith } from '../like.ts';
 import type { BucketsTable } from './tables.ts';
 
 /** The namespace every namespaced query filters by; a repository call without one is a programming error. */
 export function namespaceOf(tenant: TenantScope): string {
   if (tenant.namespace === null) throw new Error('a namespaced repository call needs a scope with a namespace');
   return tenant.namespace.namespaceId;
-}
-
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export class KyselyBucketRepository implements BucketRepository {
@@ -84,7 +81,7 @@ export class KyselyBucketRepository implements BucketRepository {
       const ids = filter.namespaceIds ?? [];
       const prefixes = filter.namespaceIdPrefixes ?? [];
       query = query.where((eb) =>
-        eb.or([...(ids.length > 0 ? [eb('namespace_id', 'in', [...ids])] : []), ...prefixes.map((p) => eb('namespace_id', 'like', `${escapeLike(p)}%`)), eb.lit(false)]),
+        eb.or([...(ids.length > 0 ? [eb('namespace_id', 'in', [...ids])] : []), ...prefixes.map((p) => eb(startsWith('namespace_id', p), '=', sql<boolean>`true`)), eb.lit(false)]),
       );
     }
     const lower = (c: 'bucket_id' | 'bucket_name') => (filter.caseSensitive ? sql.ref(c) : sql`lower(${sql.ref(c)})`);
@@ -98,11 +95,10 @@ export class KyselyBucketRepository implements BucketRepository {
       query = query.where((eb) => (names.length === 0 ? eb.lit(false) : eb(lower('bucket_name'), 'in', names)));
     }
     if (filter.search) {
-      const pattern = `%${escapeLike(norm(filter.search))}%`;
       const col = (c: 'bucket_id' | 'bucket_name' | 'description') => (filter.caseSensitive ? sql`coalesce(${sql.ref(c)}, '')` : sql`lower(coalesce(${sql.ref(c)}, ''))`);
       query = query.where((eb) =>
         eb.or(
-          [sql<boolean>`${col('bucket_id')} like ${pattern} escape '\\'`, sql<boolean>`${col('bucket_name')} like ${pattern} escape '\\'`, sql<boolean>`${col('description')} like ${pattern} escape '\\'`].map((e) =>
+          (['bucket_id', 'bucket_name', 'description'] as const).map((c) => containsText(col(c), norm(filter.search!))).map((e) =>
             eb(e, '=', sql<boolean>`true`),
           ),
         ),

@@ -5,6 +5,7 @@ import type { TenantScope } from '../../../engine/scope/request-scope.ts';
 import type { Database } from '../database-types.ts';
 import { fromJson, toIso, toIsoOrNull, toJson } from '../row-mappers.ts';
 import { translatingUniqueViolation } from '../unique-violation.ts';
+import { containsText, startsWith } from '../like.ts';
 import type { NamespacesTable } from './tables.ts';
 import { countNamespaceContents } from './namespace-counts.ts';
 
@@ -67,7 +68,7 @@ export class KyselyNamespaceRepository implements NamespaceRepository {
       query = query.where((eb) =>
         eb.or([
           ...(ids.length > 0 ? [eb('namespace_id', 'in', [...ids])] : []),
-          ...prefixes.map((p) => eb('namespace_id', 'like', `${escapeLike(p)}%`, )),
+          ...prefixes.map((p) => eb(startsWith('namespace_id', p), '=', sql<boolean>`true`)),
           eb.lit(false),
         ]),
       );
@@ -77,11 +78,11 @@ export class KyselyNamespaceRepository implements NamespaceRepository {
     if (filter.namespaceId !== undefined) query = query.where(compare('namespace_id', filter.namespaceId));
     if (filter.namespaceName !== undefined) query = query.where(compare('namespace_name', filter.namespaceName));
     if (filter.search) {
-      const pattern = `%${escapeLike(filter.caseSensitive ? filter.search : filter.search.toLowerCase())}%`;
+      const needle = filter.caseSensitive ? filter.search : filter.search.toLowerCase();
       const col = (c: 'namespace_id' | 'namespace_name' | 'description') =>
         filter.caseSensitive ? sql`coalesce(${sql.ref(c)}, '')` : sql`lower(coalesce(${sql.ref(c)}, ''))`;
       query = query.where((eb) =>
-        eb.or([sql<boolean>`${col('namespace_id')} like ${pattern} escape '\\'`, sql<boolean>`${col('namespace_name')} like ${pattern} escape '\\'`, sql<boolean>`${col('description')} like ${pattern} escape '\\'`].map((e) => eb(e, '=', sql<boolean>`true`))),
+        eb.or((['namespace_id', 'namespace_name', 'description'] as const).map((c) => eb(containsText(col(c), needle), '=', sql<boolean>`true`))),
       );
     }
     const [rows, count] = await Promise.all([
@@ -159,10 +160,6 @@ export class KyselyNamespaceRepository implements NamespaceRepository {
       .execute();
     return rows.map((r) => ({ organizationInternalId: r.organization_internal_id, namespaceId: r.namespace_id }));
   }
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function toNamespace(row: Selectable<NamespacesTable>): Namespace {
