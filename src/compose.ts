@@ -22,6 +22,8 @@ import type { Clock } from './engine/ports/clock.ts';
 import type { JobQueue } from './engine/ports/job-queue.ts';
 import type { BlobStore } from './engine/ports/blob-store.ts';
 import { FilesystemBlobStore } from './adapters/blobs/filesystem-blob-store.ts';
+import type { InferencePort } from './engine/ports/inference.ts';
+import { LexicalInference } from './adapters/models/lexical-inference.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -194,4 +196,9 @@ export async function openBlobStore(config: TesseraConfig, log?: { info: (o: obj
   const store = await FilesystemBlobStore.open({ root: path.join(config.dataDir, 'blobs'), signingKey, publicUrl: publicBaseUrl(config) });
   if (store.removedTempFiles > 0) log?.info({ removed: store.removedTempFiles }, 'removed temporary blob files left by an interrupted write');
   return store;
+}
+
+/** The models this process can run: the built-in lexical embedder (transformers models: issue 9's models work). */
+export function openInference(_config: TesseraConfig): InferencePort {
+  return new LexicalInference();
 }

@@ -1,7 +1,7 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openBlobStore, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
@@ -83,6 +83,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
   const invalidationBus: InvalidationBus | null =
     role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
   const jobQueue = openJobQueue(config, store, clock, log.child({ component: 'jobs' }), role);
+  const inference = openInference(config);
   const services = createServices({
     store,
     jobQueue,
@@ -98,6 +99,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
     blobStore: blobs,
+    inference,
   });
   services.requestUsage?.start();
   // Refuses to start while a declared job has no handler (naming it).
@@ -127,6 +129,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       closing ??= (async () => {
         // Running jobs finish (or are aborted after TESSERA_JOB_SHUTDOWN_TIMEOUT_MS) while the store is still open.
         await jobQueue.close();
+        await inference.close();
         await services.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();

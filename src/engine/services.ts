@@ -34,6 +34,8 @@ import { objectsAsUploadNeighbours, uploadsAsResolver } from './uploads/upload-w
 import type { JobQueue } from './ports/job-queue.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
+import type { InferencePort } from './ports/inference.ts';
+import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -78,6 +80,10 @@ export interface Services {
   blobs: BlobStore | null;
   /** The filesystem store's presigned transfers; null without a blob store. */
   blobTransfers: BlobTransferService | null;
+  /** Models: the only way extractors embed (built-in lexical embedder; transformers models from TESSERA_MODELS_DIR). */
+  inference: InferencePort;
+  /** Platform events for webhooks, published with the change they describe. */
+  events: EventPublisher;
 }
 
 export interface ServiceDependencies {
@@ -115,6 +121,10 @@ export interface ServiceDependencies {
   uploadResolver?: UploadResolver;
   /** Schedules asynchronous upload confirmations ('upload.confirm') on the job queue. */
   uploadConfirmations?: UploadConfirmScheduler;
+  /** The models this process can run (compose.ts openInference). */
+  inference: InferencePort;
+  /** Absent: events go nowhere (NO_EVENTS). */
+  events?: EventPublisher;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -161,5 +171,7 @@ export function createServices(deps: ServiceDependencies): Services {
     jobs: deps.jobQueue ?? null,
     blobs: deps.blobStore ?? null,
     blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
+    inference: deps.inference,
+    events: deps.events ?? NO_EVENTS,
   };
 }
