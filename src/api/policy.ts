@@ -45,6 +45,11 @@ export const metadata = (permission: Permission, resource?: ResourceDeclaration)
 
 /** Reading and writing tenant data (objects, documents): the `data` rate-limit category. */
 export const data = (permission: Permission): OperationPolicy => ({ category: 'data', permission, credits: 0 });
+/**
+ * Work that spends model time (batch submit, processing triggers): the `compute` rate-limit
+ * category; the credits depend on the work and are charged by the service (per the extractor catalogue).
+ */
+export const compute = (permission: Permission): OperationPolicy => ({ category: 'compute', permission, credits: 0 });
 /** Presigned uploads (SPEC §9): the `upload` rate-limit category; credits are charged per MB on confirm. */
 export const upload = (permission: Permission): OperationPolicy => ({ category: 'upload', permission, credits: 0 });
 
