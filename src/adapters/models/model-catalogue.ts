@@ -90,7 +90,7 @@ export function requiredFiles(model: Pick<NeuralTextModel, 'dtype' | 'externalDa
 }
 
 /** The files of the model missing from the models directory (empty: it can be loaded offline). */
-export function missingFiles(modelsDir: string, model: NeuralTextModel): string[] {
+export function missingFiles(modelsDir: string, model: Pick<NeuralTextModel, 'repository' | 'dtype' | 'externalData'>): string[] {
   const dir = path.join(modelsDir, ...model.repository.split('/'));
   return requiredFiles(model).filter((file) => !fs.existsSync(path.join(dir, file)));
 }
