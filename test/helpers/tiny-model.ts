@@ -116,3 +116,21 @@ export function writeTinyModel(modelsDir: string, repository: string, dimensions
   fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), tinyOnnxModel(vocabulary.length, dimensions));
   return dir;
 }
+
+/**
+ * A catalogue entry for a tiny model written with writeTinyModel: pass it as `extraModels` to
+ * openInference / openRuntime / buildApp (createTestApp's options) to run neural-model code paths.
+ */
+export function tinyModelEntry(name = 'tiny_test_v1', repository = 'tessera-test/tiny-bert', dimensions = 32, prefixes = { query: '', passage: '' }) {
+  return {
+    name,
+    repository,
+    inferenceServiceId: repository,
+    dimensions,
+    maxInputLength: 128,
+    dtype: 'fp32' as const,
+    externalData: false,
+    prefixes,
+    description: 'A tiny BERT-shaped test model (random embeddings, no semantics)',
+  };
+}
