@@ -29,7 +29,7 @@ import type { Clock } from './engine/ports/clock.ts';
 import type { TesseraConfig } from './config.ts';
 import type { BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
-import { createLogger, openRuntime, type Runtime } from './runtime.ts';
+import { createLogger, openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 import { ServiceUnavailableError } from './engine/errors.ts';
 import { newRequestId } from './lib/ids.ts';
 
@@ -50,6 +50,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** A blob store the caller opened (tests); otherwise the configured one. */
   blobStore?: BlobStore;
+  /** Neural models besides the built-in catalogue (tests register a tiny model of their own). */
+  extraModels?: RuntimeOptions['extraModels'];
 }
 
 /** Opens an API runtime from config and serves it; closing the app closes the runtime. */
@@ -59,6 +61,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     logger: createLogger(config, options.logStream),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.blobStore ? { blobStore: options.blobStore } : {}),
+    ...(options.extraModels ? { extraModels: options.extraModels } : {}),
   });
   try {
     return await addHttp(runtime, options, true);

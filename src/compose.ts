@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { MetadataStoreUnreachableError } from './adapters/metadata/connect.ts';
 import { KyselyMetadataStore } from './adapters/metadata/kysely-metadata-store.ts';
-import type { TesseraConfig } from './config.ts';
+import { modelsDirOf, type TesseraConfig } from './config.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createRateLimitCounter, RedisUnavailableAtStartError } from './adapters/limiter/create-counter.ts';
@@ -23,7 +23,9 @@ import type { JobQueue } from './engine/ports/job-queue.ts';
 import type { BlobStore } from './engine/ports/blob-store.ts';
 import { FilesystemBlobStore } from './adapters/blobs/filesystem-blob-store.ts';
 import type { InferencePort } from './engine/ports/inference.ts';
-import { LexicalInference } from './adapters/models/lexical-inference.ts';
+import { CompositeInference } from './adapters/models/composite-inference.ts';
+import { NeuralInference } from './adapters/models/neural-inference.ts';
+import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -198,7 +200,13 @@ export async function openBlobStore(config: TesseraConfig, log?: { info: (o: obj
   return store;
 }
 
-/** The models this process can run: the built-in lexical embedder (transformers models: issue 9's models work). */
-export function openInference(_config: TesseraConfig): InferencePort {
-  return new LexicalInference();
+/**
+ * The models this process can run: the built-in lexical embedder (inline) and the neural models
+ * whose files are in TESSERA_MODELS_DIR (on TESSERA_INFERENCE_THREADS worker threads, started on
+ * first use). `extraModels` adds catalogue entries (tests register their tiny model this way).
+ */
+export function openInference(config: TesseraConfig, extraModels: readonly NeuralTextModel[] = []): InferencePort {
+  return new CompositeInference(
+    new NeuralInference({ modelsDir: modelsDirOf(config), allowDownload: config.allowModelDownload, threads: config.inferenceThreads, extraModels }),
+  );
 }

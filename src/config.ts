@@ -132,6 +132,12 @@ export const ConfigSchema = Type.Object({
    * key generated once into <dataDir>/signing.key (processes sharing the blobs share the data dir).
    */
   signingKey: Type.Optional(Type.String({ pattern: '^(?:[0-9A-Fa-f]{64}|[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$' })),
+  /** Where neural models live (<dir>/<org>/<model>/…, as `tessera models pull` writes them). Default <dataDir>/models. */
+  modelsDir: Type.Optional(Type.String({ minLength: 1 })),
+  /** Fetch a missing model's files from the Hugging Face hub into modelsDir when first used (off: offline only). */
+  allowModelDownload: Type.Boolean(),
+  /** Worker threads running neural models (each loads the models it is asked for). */
+  inferenceThreads: Type.Integer({ minimum: 1, maximum: 64 }),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -176,6 +182,8 @@ const DEFAULTS: TesseraConfig = {
   blobStore: 'filesystem',
   s3Region: 'us-east-1',
   s3ForcePathStyle: false,
+  allowModelDownload: false,
+  inferenceThreads: 1,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -222,7 +230,7 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
   }
-  return { ...merged, dataDir: path.resolve(merged.dataDir) };
+  return { ...merged, dataDir: path.resolve(merged.dataDir), ...(merged.modelsDir ? { modelsDir: path.resolve(merged.modelsDir) } : {}) };
 }
 
 const ENV_KEYS: Record<string, keyof TesseraConfig> = {
@@ -275,6 +283,9 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
   TESSERA_S3_KEY_PREFIX: 's3KeyPrefix',
   TESSERA_SIGNING_KEY: 'signingKey',
+  TESSERA_MODELS_DIR: 'modelsDir',
+  TESSERA_ALLOW_MODEL_DOWNLOAD: 'allowModelDownload',
+  TESSERA_INFERENCE_THREADS: 'inferenceThreads',
 };
 
 /** Values never echoed in an error message. */
@@ -299,10 +310,11 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'jobPollIntervalMs',
   'jobLeaseMs',
   'jobShutdownTimeoutMs',
+  'inferenceThreads',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);
-const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle', 'strictRequests', 'runJobsInApi']);
+const BOOLEAN_KEYS = new Set<keyof TesseraConfig>(['migrateOnStart', 'rateLimiting', 'usageAccounting', 's3ForcePathStyle', 'strictRequests', 'runJobsInApi', 'allowModelDownload']);
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
 
 const ENV_NAME_OF: Record<string, string> = Object.fromEntries(Object.entries(ENV_KEYS).map(([e, k]) => [k, e]));
@@ -333,6 +345,11 @@ export function configOrExit(): TesseraConfig {
     }
     throw err;
   }
+}
+
+/** TESSERA_MODELS_DIR, or <dataDir>/models when unset. */
+export function modelsDirOf(config: Pick<TesseraConfig, 'dataDir' | 'modelsDir'>): string {
+  return config.modelsDir ?? path.join(config.dataDir, 'models');
 }
 
 /** Names of the environment variables, for docs and error messages. */

@@ -11,6 +11,7 @@ import type { MetadataStore } from './engine/ports/metadata-store.ts';
 import type { BlobStore } from './engine/ports/blob-store.ts';
 import type { RateLimitCounter } from './engine/ports/rate-limit-counter.ts';
 import { createServices, type Services } from './engine/services.ts';
+import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
 
 /**
  * - api: serves requests. Bootstraps an empty store: its first start prints the generated admin key.
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   migrate?: boolean;
   /** A blob store the caller opened (tests); otherwise the configured one, if any. */
   blobStore?: BlobStore;
+  /** Neural models besides the built-in catalogue (tests register a tiny model of their own). */
+  extraModels?: readonly NeuralTextModel[];
 }
 
 export interface Runtime {
@@ -83,37 +86,41 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
   const invalidationBus: InvalidationBus | null =
     role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
   const jobQueue = openJobQueue(config, store, clock, log.child({ component: 'jobs' }), role);
-  const inference = openInference(config);
-  const services = createServices({
-    store,
-    jobQueue,
-    invalidationBus,
-    clock,
-    rateLimitCounter: counter,
-    rateLimiting: config.rateLimiting,
-    authFailureLimit: config.authFailureLimit,
-    usageAccounting: config.usageAccounting,
-    cacheTtlMs: config.cacheTtlMs,
-    secretCipher: openSecretCipher(config, log),
-    urlFetcher: openUrlFetcher(config),
-    onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
-    onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
-    blobStore: blobs,
-    inference,
-  });
-  services.requestUsage?.start();
-  // Refuses to start while a declared job has no handler (naming it).
-  registerJobHandlers(jobQueue, services, store);
+  const inference = openInference(config, options.extraModels);
+  let services: Services | undefined;
   try {
+    services = createServices({
+      store,
+      jobQueue,
+      invalidationBus,
+      clock,
+      rateLimitCounter: counter,
+      rateLimiting: config.rateLimiting,
+      authFailureLimit: config.authFailureLimit,
+      usageAccounting: config.usageAccounting,
+      cacheTtlMs: config.cacheTtlMs,
+      secretCipher: openSecretCipher(config, log),
+      urlFetcher: openUrlFetcher(config),
+      onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
+      onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
+      blobStore: blobs,
+      inference,
+    });
+    services.requestUsage?.start();
+    // Refuses to start while a declared job has no handler (naming it).
+    registerJobHandlers(jobQueue, services, store);
     await jobQueue.start();
   } catch (err) {
+    // Everything opened so far is released, worker threads included, so a failed start exits cleanly.
     await jobQueue.close().catch(() => {});
-    await services.requestUsage?.close();
+    await inference.close().catch(() => {});
+    await services?.requestUsage?.close();
     await invalidationBus?.close();
     await counter?.close();
     await store.close();
     throw err;
   }
+  const started: Services = services;
 
   let closing: Promise<void> | undefined;
   return {
@@ -121,7 +128,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     role,
     store,
     blobs,
-    services,
+    services: started,
     bootstrap,
     log,
     close() {
@@ -130,7 +137,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         // Running jobs finish (or are aborted after TESSERA_JOB_SHUTDOWN_TIMEOUT_MS) while the store is still open.
         await jobQueue.close();
         await inference.close();
-        await services.requestUsage?.close();
+        await started.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();
         await blobs.close();

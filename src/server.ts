@@ -27,7 +27,14 @@ export async function serve(config: TesseraConfig, options: ServeOptions = {}): 
       );
     });
   }
-  const url = await app.listen({ port: config.port, host: config.host });
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // The port is taken (or the host is wrong): release the runtime (database, worker threads) before failing.
+    await app.close().catch(() => {});
+    throw err;
+  }
   if (options.json) {
     const b = app.bootstrap;
     const bootstrap = b && { organization_id: b.organizationId, admin_email: b.adminEmail, api_key: b.generatedApiKey };

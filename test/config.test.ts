@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, validateConfig } from '../src/config.ts';
+import { ConfigError, ENVIRONMENT_VARIABLES, loadConfig, modelsDirOf, validateConfig } from '../src/config.ts';
 import { runNode, SERVER_ARGS } from './helpers/run-node.ts';
 import { BACKEND } from './helpers/test-app.ts';
 
@@ -55,6 +55,10 @@ describe(`loadConfig / validateConfig reject bad values [${BACKEND}]`, () => {
     [{ TESSERA_S3_ACCESS_KEY_ID: 'AKID' }, 'TESSERA_S3_SECRET_ACCESS_KEY', /together/],
     [{ TESSERA_S3_SECRET_ACCESS_KEY: 'shh' }, 'TESSERA_S3_ACCESS_KEY_ID', /together/],
     [{ TESSERA_SIGNING_KEY: 'short' }, 'TESSERA_SIGNING_KEY', /32-byte key/],
+    [{ TESSERA_INFERENCE_THREADS: '0' }, 'TESSERA_INFERENCE_THREADS', /1/],
+    [{ TESSERA_INFERENCE_THREADS: '65' }, 'TESSERA_INFERENCE_THREADS', /64/],
+    [{ TESSERA_INFERENCE_THREADS: 'many' }, 'TESSERA_INFERENCE_THREADS', /integer/],
+    [{ TESSERA_ALLOW_MODEL_DOWNLOAD: 'perhaps' }, 'TESSERA_ALLOW_MODEL_DOWNLOAD'],
   ];
   for (const [env, name, also] of cases) {
     test(`${JSON.stringify(env)} names ${name}`, () => {
@@ -168,8 +172,14 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_S3_FORCE_PATH_STYLE: 'true',
       TESSERA_S3_KEY_PREFIX: 'prod/',
       TESSERA_STRICT_REQUESTS: 'true',
+      TESSERA_MODELS_DIR: 'relative/models',
+      TESSERA_ALLOW_MODEL_DOWNLOAD: 'true',
+      TESSERA_INFERENCE_THREADS: '4',
     });
     assert.deepEqual(config, {
+      modelsDir: path.resolve('relative/models'),
+      allowModelDownload: true,
+      inferenceThreads: 4,
       strictRequests: true,
       fetchAllowHosts: ['media.lan', 'nas.local'],
       fetchAllowCidrs: ['10.0.0.0/8', 'fd00::/8'],
@@ -243,6 +253,15 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.throws(() => loadConfig({ TESSERA_JOB_QUEUE: 'kafka' }), /TESSERA_JOB_QUEUE \(jobQueue\): Expected database or redis/);
     assert.throws(() => loadConfig({ TESSERA_WORKER_CONCURRENCY: '0' }), /TESSERA_WORKER_CONCURRENCY/);
     assert.throws(() => loadConfig({ TESSERA_JOB_LEASE_MS: '50' }), /TESSERA_JOB_LEASE_MS/);
+  });
+
+  test('models: <data dir>/models, offline, one inference thread by default', () => {
+    const defaults = loadConfig({ TESSERA_DATA_DIR: 'some/data' });
+    assert.equal(defaults.modelsDir, undefined);
+    assert.equal(modelsDirOf(defaults), path.resolve('some/data', 'models'));
+    assert.equal(defaults.allowModelDownload, false);
+    assert.equal(defaults.inferenceThreads, 1);
+    assert.equal(modelsDirOf(loadConfig({ TESSERA_MODELS_DIR: '/srv/models' })), path.resolve('/srv/models'));
   });
 
   test('empty variables count as unset', () => {

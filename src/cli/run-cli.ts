@@ -14,6 +14,7 @@ import { TesseraError } from '../engine/errors.ts';
 import type { MetadataStore } from '../engine/ports/metadata-store.ts';
 import { systemScope } from '../engine/scope/request-scope.ts';
 import type { Services } from '../engine/services.ts';
+import { registerModelsCommand } from './commands/models.ts';
 import { registerUploadCommand } from './commands/upload.ts';
 
 export interface CliIo {
@@ -180,6 +181,7 @@ function buildProgram({ config, print, withStore, stdout, stderr, env }: Context
     );
 
   registerUploadCommand(program, { env, stdout, onFailure: (message) => new CliError(message) });
+  registerModelsCommand(program, { config, stdout, onFailure: (message) => new CliError(message) });
 
   return program;
 }
