@@ -17,7 +17,8 @@ import { renderString, renderTemplate } from './payload-template.ts';
 import { deliveryJobId } from './webhook-publisher.ts';
 import type { DeliveryOutcome } from './webhook-repositories.ts';
 import type { WebhookSealing } from './webhook-sealing.ts';
-import type { WebhookChannel, WebhookDelivery } from './types.ts';
+import { SecretsKeyMismatchError } from '../errors.ts';
+import type { Webhook, WebhookChannel, WebhookDelivery } from './types.ts';
 
 export interface DeliverySettings {
   /** Attempts per delivery, the first included. */
@@ -53,13 +54,22 @@ export class WebhookDeliverer {
       await this.#record(tenant, delivery, { status: 'canceled', attempts: delivery.attempts, nextAttemptAt: null, lastError: 'the webhook is inactive', responseStatus: null, deliveredAt: null, updatedAt: now() });
       return 'canceled';
     }
-    const webhook = await this.sealing.open(stored);
+    let webhook: Webhook;
+    let secret: string;
+    try {
+      webhook = await this.sealing.open(stored);
+      secret = await this.sealing.openSecret(stored);
+    } catch (err) {
+      if (!(err instanceof SecretsKeyMismatchError)) throw err;
+      const lastError = 'nothing sent: the secrets key does not decrypt this webhook (TESSERA_SECRETS_KEY changed?)';
+      await this.#record(tenant, delivery, { status: 'failed', attempts: delivery.attempts, nextAttemptAt: null, lastError, responseStatus: null, deliveredAt: null, updatedAt: now() });
+      return 'failed';
+    }
     const channel = webhook.channels[delivery.channelIndex];
     if (!channel) {
       await this.#record(tenant, delivery, { status: 'canceled', attempts: delivery.attempts, nextAttemptAt: null, lastError: 'the channel was removed from the webhook', responseStatus: null, deliveredAt: null, updatedAt: now() });
       return 'canceled';
     }
-    const secret = await this.sealing.openSecret(stored);
     const { url, body, headers, timeoutMs } = request(channel, delivery);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const signed = {
