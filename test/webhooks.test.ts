@@ -332,6 +332,22 @@ describe(`webhooks: deliveries to an allow-listed loopback receiver [${BACKEND}]
     assert.equal(hit!.headers['x-mixpeek-event'], 'objects.created.batch');
   });
 
+  test('a slack channel posts {text, channel, username} to its webhook_url', async () => {
+    await createWebhook(t, {
+      webhook_name: uniqueName('slack'),
+      event_types: ['object.deleted'],
+      channels: [{ channel: 'slack', configs: { webhook_url: receiver.url('/slack'), channel: '#search', username: 'tessera', blocks_template: '[{"type":"section","text":{"type":"plain_text","text":"{{ subject.id }}"}}]' } }],
+    });
+    const objectId = await createObject(t, place, 'to delete');
+    assert.equal((await t.call({ method: 'DELETE', url: `/v1/buckets/${place.bucketId}/objects/${objectId}`, headers: { 'x-namespace': place.namespaceId } })).statusCode, 204);
+    const [hit] = await waitFor('the slack message', () => (receiver.at('/slack').length > 0 ? receiver.at('/slack') : undefined));
+    const body = JSON.parse(hit!.body);
+    assert.equal(body.text, `object.deleted: object ${objectId} (namespace ${place.namespaceId})`);
+    assert.deepEqual([body.channel, body.username], ['#search', 'tessera']);
+    assert.deepEqual(body.blocks, [{ type: 'section', text: { type: 'plain_text', text: objectId } }]);
+    assert.ok(hit!.headers['x-mixpeek-signature'], 'slack posts are signed too');
+  });
+
   test('500 twice then 200: three attempts, one event id, each signed; 404 fails at once', async () => {
     receiver.script('/flaky', [500, 503]);
     const flaky = await createWebhook(t, webhookBody(uniqueName('flaky'), receiver.url('/flaky'), ['object.created']));
