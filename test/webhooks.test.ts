@@ -35,6 +35,10 @@ class Receiver {
     req.on('end', () => {
       const path = req.url ?? '/';
       this.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (path.startsWith('/redirect')) {
+        res.writeHead(307, { location: 'http://10.0.0.1/internal' }).end();
+        return;
+      }
       const script = this.#scripts.get(path);
       const status = script && script.length > 0 ? script.shift()! : path.startsWith('/gone') ? 404 : 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `status ${status}`);
@@ -393,6 +397,18 @@ describe(`webhooks: deliveries to an allow-listed loopback receiver [${BACKEND}]
     } finally {
       await limited.close();
     }
+  });
+
+  test('a 307 from the allowed receiver to a private address is refused before connecting', async () => {
+    const hook = await createWebhook(t, webhookBody(uniqueName('redirect'), receiver.url('/redirect'), ['object.created']));
+    await createObject(t, place, 'redirected');
+    const [d] = await waitFor('the delivery failed', async () => {
+      const list = await deliveries(t, hook.webhook_id);
+      return list[0]?.status === 'failed' ? list : undefined;
+    });
+    assert.equal(d!.attempts, 1);
+    assert.match(d!.last_error, /nothing sent: .*10\.0\.0\.1/);
+    assert.equal(receiver.at('/redirect').length, 1, 'only the allowed hop was contacted');
   });
 
   test('a webhook deactivated before its turn: the queued delivery is canceled, nothing sent', async () => {
