@@ -16,6 +16,7 @@ import healthRoutes from './api/routes/v1/health/index.ts';
 import organizationRoutes from './api/routes/v1/organizations/index.ts';
 import userRoutes from './api/routes/v1/users/index.ts';
 import secretRoutes from './api/routes/v1/secrets/index.ts';
+import webhookRoutes from './api/routes/v1/webhooks/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
 import taskRoutes from './api/routes/v1/tasks/index.ts';
 import bucketRoutes from './api/routes/v1/buckets/index.ts';
@@ -143,6 +144,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(usageRoutes, { prefix: '/v1/organizations' });
   await app.register(billingRoutes, { prefix: '/v1/organizations/billing' });
   await app.register(secretRoutes, { prefix: '/v1/organizations/secrets' });
+  await app.register(webhookRoutes, { prefix: '/v1/organizations/webhooks' });
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
   await app.register(taskRoutes, { prefix: '/v1/tasks' });
   await app.register(bucketRoutes, { prefix: '/v1/buckets' });

@@ -14,6 +14,9 @@ import { decodeSecretsKey, KEY_FILE_NAME, loadOrCreateKeyFile } from './adapters
 import type { SecretCipher } from './engine/ports/secret-cipher.ts';
 import type { UrlFetcher } from './engine/ports/url-fetcher.ts';
 import { SafeUrlFetcher } from './adapters/fetch/safe-url-fetcher.ts';
+import { SafeWebhookTransport } from './adapters/fetch/safe-webhook-transport.ts';
+import type { WebhookTransport } from './engine/ports/webhook-transport.ts';
+import type { DeliverySettings } from './engine/webhooks/webhook-deliverer.ts';
 import type { QueueLog, QueueSettings } from './adapters/queue/base-job-queue.ts';
 import { BullMqJobQueue } from './adapters/queue/bullmq-job-queue.ts';
 import { DatabaseJobQueue } from './adapters/queue/database-job-queue.ts';
@@ -127,6 +130,21 @@ export function openUrlFetcher(config: TesseraConfig): UrlFetcher {
     timeoutMs: config.fetchTimeoutMs,
     maxRedirects: config.fetchMaxRedirects,
   });
+}
+
+/** Webhook deliveries go out through the same guard as URL blobs (and the same allow-lists). */
+export function openWebhookTransport(config: TesseraConfig): WebhookTransport {
+  return new SafeWebhookTransport({
+    allowHosts: config.fetchAllowHosts,
+    allowCidrs: config.fetchAllowCidrs,
+    timeoutMs: config.fetchTimeoutMs,
+    maxRedirects: config.fetchMaxRedirects,
+  });
+}
+
+/** Attempts and backoff of webhook deliveries. */
+export function webhookDeliverySettings(config: TesseraConfig): DeliverySettings {
+  return { maxAttempts: config.webhookMaxAttempts, backoff: { baseMs: config.webhookRetryBaseMs, maxMs: Math.max(config.webhookRetryBaseMs, 3_600_000) } };
 }
 
 /**

@@ -113,6 +113,10 @@ export const ConfigSchema = Type.Object({
   jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
   /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
   runJobsInApi: Type.Optional(Type.Boolean()),
+  /** Webhook deliveries: attempts per event and channel, the first included (then the delivery is marked failed). */
+  webhookMaxAttempts: Type.Integer({ minimum: 1, maximum: 50 }),
+  /** Webhook deliveries: delay before the second attempt; each later one doubles (with jitter), capped at an hour. */
+  webhookRetryBaseMs: Type.Integer({ minimum: 10, maximum: 3_600_000 }),
   /** Where blob bytes live: `filesystem` (<dataDir>/blobs) or `s3` (an S3-compatible bucket). */
   blobStore: Type.Union([Type.Literal('filesystem'), Type.Literal('s3')]),
   /** S3 endpoint (MinIO, R2, …); absent: AWS's endpoint for the region. */
@@ -179,6 +183,8 @@ const DEFAULTS: TesseraConfig = {
   jobPollIntervalMs: 1000,
   jobLeaseMs: 30_000,
   jobShutdownTimeoutMs: 10_000,
+  webhookMaxAttempts: 8,
+  webhookRetryBaseMs: 30_000,
   blobStore: 'filesystem',
   s3Region: 'us-east-1',
   s3ForcePathStyle: false,
@@ -274,6 +280,8 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_JOB_LEASE_MS: 'jobLeaseMs',
   TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: 'jobShutdownTimeoutMs',
   TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
+  TESSERA_WEBHOOK_MAX_ATTEMPTS: 'webhookMaxAttempts',
+  TESSERA_WEBHOOK_RETRY_BASE_MS: 'webhookRetryBaseMs',
   TESSERA_BLOB_STORE: 'blobStore',
   TESSERA_S3_ENDPOINT: 's3Endpoint',
   TESSERA_S3_REGION: 's3Region',
@@ -311,6 +319,8 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'jobLeaseMs',
   'jobShutdownTimeoutMs',
   'inferenceThreads',
+  'webhookMaxAttempts',
+  'webhookRetryBaseMs',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);

@@ -1,7 +1,7 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher } from './compose.ts';
+import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher, openWebhookTransport, webhookDeliverySettings } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
@@ -101,6 +101,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       cacheTtlMs: config.cacheTtlMs,
       secretCipher: openSecretCipher(config, log),
       urlFetcher: openUrlFetcher(config),
+      webhookTransport: openWebhookTransport(config),
+      webhookDelivery: webhookDeliverySettings(config),
       onSecretsKeyMismatch: (mismatch) => log.error(mismatch, `a stored secret could not be decrypted: check ${mismatch.key_source}`),
       onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
       blobStore: blobs,

@@ -162,6 +162,8 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_JOB_POLL_INTERVAL_MS: '250',
       TESSERA_JOB_LEASE_MS: '60000',
       TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: '0',
+      TESSERA_WEBHOOK_MAX_ATTEMPTS: '3',
+      TESSERA_WEBHOOK_RETRY_BASE_MS: '500',
       TESSERA_RUN_JOBS_IN_API: 'yes',
       TESSERA_BLOB_STORE: 's3',
       TESSERA_S3_ENDPOINT: 'http://minio:9000',
@@ -226,6 +228,8 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       jobPollIntervalMs: 250,
       jobLeaseMs: 60_000,
       jobShutdownTimeoutMs: 0,
+      webhookMaxAttempts: 3,
+      webhookRetryBaseMs: 500,
       runJobsInApi: true,
     });
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);

@@ -12,6 +12,7 @@ import { billingOperations } from './routes/v1/billing/index.ts';
 import { healthOperations } from './routes/v1/health/index.ts';
 import { organizationOperations } from './routes/v1/organizations/index.ts';
 import { secretOperations } from './routes/v1/secrets/index.ts';
+import { webhookOperations } from './routes/v1/webhooks/index.ts';
 import { taskOperations } from './routes/v1/tasks/index.ts';
 import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
@@ -31,6 +32,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...usageOperations,
   ...billingOperations,
   ...secretOperations,
+  ...webhookOperations,
   ...namespaceOperations,
   ...taskOperations,
   ...bucketOperations,

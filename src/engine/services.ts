@@ -36,11 +36,23 @@ import { TaskService } from './tasks/task-service.ts';
 import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
 import type { InferencePort } from './ports/inference.ts';
 import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
+import { WebhookTransportError, type WebhookTransport } from './ports/webhook-transport.ts';
+import { WebhookService } from './webhooks/webhook-service.ts';
+import { WebhookSealing } from './webhooks/webhook-sealing.ts';
+import { WebhookEventPublisher } from './webhooks/webhook-publisher.ts';
+import { DEFAULT_DELIVERY_SETTINGS, WebhookDeliverer, type DeliverySettings } from './webhooks/webhook-deliverer.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
   fetch: async () => {
     throw new ServiceUnavailableError('URL blobs need the URL fetcher, which is not configured in this process', 5);
+  },
+};
+
+/** Without a transport (processes that send nothing), a delivery attempt fails as unreachable and is retried. */
+const NO_WEBHOOK_TRANSPORT: WebhookTransport = {
+  post: async () => {
+    throw new WebhookTransportError('this process has no webhook transport configured', 'unreachable', 'connection_failed');
   },
 };
 
@@ -84,6 +96,10 @@ export interface Services {
   inference: InferencePort;
   /** Platform events for webhooks, published with the change they describe. */
   events: EventPublisher;
+  /** Organization webhooks (SPEC §19). */
+  webhooks: WebhookService;
+  /** Runs one attempt of a webhook delivery (the 'webhook.deliver' job). */
+  webhookDeliveries: WebhookDeliverer;
 }
 
 export interface ServiceDependencies {
@@ -123,8 +139,12 @@ export interface ServiceDependencies {
   uploadConfirmations?: UploadConfirmScheduler;
   /** The models this process can run (compose.ts openInference). */
   inference: InferencePort;
-  /** Absent: events go nowhere (NO_EVENTS). */
+  /** Absent: webhook deliveries on the job queue when there is one (WebhookEventPublisher), else nowhere (NO_EVENTS). */
   events?: EventPublisher;
+  /** Where webhook deliveries are POSTed (safe-fetch: public addresses only unless allowed). */
+  webhookTransport?: WebhookTransport;
+  /** Attempts and backoff of webhook deliveries (TESSERA_WEBHOOK_MAX_ATTEMPTS, TESSERA_WEBHOOK_RETRY_BASE_MS). */
+  webhookDelivery?: DeliverySettings;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -134,6 +154,8 @@ export function createServices(deps: ServiceDependencies): Services {
   const credits = new CreditService(store, clock);
   const tasks = new TaskService(store, clock);
   const queued = deps.jobQueue ? queuedOperations(tasks, deps.jobQueue, clock) : UNQUEUED;
+  const events = deps.events ?? (deps.jobQueue ? new WebhookEventPublisher(deps.jobQueue, clock) : NO_EVENTS);
+  const sealing = new WebhookSealing(deps.secretCipher, deps.onSecretsKeyMismatch);
   const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions);
   const namespaceResolution = new NamespaceResolution(namespaces);
   const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? queued.bucketDeletions);
@@ -141,7 +163,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
   // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
   let uploads: UploadService | undefined;
-  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!));
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!), events);
   const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
   uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? queued.uploadConfirmations, {
     chargeCredits: deps.usageAccounting,
@@ -172,6 +194,8 @@ export function createServices(deps: ServiceDependencies): Services {
     blobs: deps.blobStore ?? null,
     blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
     inference: deps.inference,
-    events: deps.events ?? NO_EVENTS,
+    events,
+    webhooks: new WebhookService(store, sealing, clock),
+    webhookDeliveries: new WebhookDeliverer(store, sealing, deps.webhookTransport ?? NO_WEBHOOK_TRANSPORT, deps.jobQueue ?? null, clock, deps.webhookDelivery ?? DEFAULT_DELIVERY_SETTINGS),
   };
 }

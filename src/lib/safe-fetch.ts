@@ -7,7 +7,7 @@
 // and body, and reading stops at the first byte past the limit.
 import dns from 'node:dns/promises';
 import net from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent, request as undiciRequest } from 'undici';
 import type { AddressPolicy } from './address-policy.ts';
 
 export type SafeFetchReason =
@@ -56,6 +56,23 @@ export interface SafeFetchOptions {
 export interface SafeFetchLimits {
   maxBytes: number;
   timeoutMs: number;
+}
+
+/** A POST (webhook deliveries): the body and headers sent, the answer's status whatever it is. */
+export interface SafePostRequest {
+  headers: Record<string, string>;
+  body: string;
+  /** Most bytes of the answer kept (for the delivery record); the rest is read and dropped. */
+  maxResponseBytes: number;
+  timeoutMs: number;
+}
+
+export interface SafePostResult {
+  status: number;
+  /** The first maxResponseBytes of the answer's body, as UTF-8. */
+  bodyText: string;
+  finalUrl: string;
+  redirects: number;
 }
 
 export interface SafeFetchResult {
@@ -138,6 +155,75 @@ export class SafeFetcher {
     this.#allowHosts = new Set((options.allowHosts ?? []).map(normalizeHost));
     this.#maxRedirects = options.maxRedirects ?? 5;
     this.#lookup = options.lookup ?? systemLookup;
+  }
+
+  /**
+   * POSTs `body` to `url` with the same checks as fetch (scheme, credentials, every address of every
+   * hop). Only 307 and 308 redirects are followed (they keep the method and body; each new hop is
+   * checked before anything connects); any other status, 3xx included, is returned, not thrown.
+   * Refusals and transport failures throw SafeFetchError.
+   */
+  async post(url: string, request: SafePostRequest): Promise<SafePostResult> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+    const pins = new Map<string, ResolvedAddress[]>();
+    const agent = new Agent({
+      connect: { lookup: pinnedLookup(pins), timeout: request.timeoutMs },
+      headersTimeout: request.timeoutMs,
+      bodyTimeout: request.timeoutMs,
+    });
+    let current = url;
+    try {
+      for (let redirects = 0; ; redirects++) {
+        const target = await this.#checkHop(current, pins, deadline.signal, request.timeoutMs);
+        const shown = displayUrl(target);
+        let response: Awaited<ReturnType<typeof undiciRequest>>;
+        try {
+          response = await undiciRequest(target, {
+            method: 'POST',
+            dispatcher: agent,
+            signal: deadline.signal,
+            headers: { 'user-agent': 'Tessera-Webhooks/1', ...request.headers },
+            body: request.body,
+          });
+        } catch (err) {
+          throw transportError(err, deadline.signal, request.timeoutMs, target, shown);
+        }
+        const { statusCode, headers, body } = response;
+        const location = headers.location;
+        const next = Array.isArray(location) ? location[0] : location;
+        if ((statusCode === 307 || statusCode === 308) && next) {
+          discard(body);
+          if (redirects >= this.#maxRedirects) {
+            throw new SafeFetchError(`URL refused: more than ${this.#maxRedirects} redirects`, 'too_many_redirects', shown);
+          }
+          try {
+            current = new URL(next, target).href;
+          } catch {
+            throw new SafeFetchError('URL refused: the redirect location is not a valid URL', 'invalid_url', shown, undefined, statusCode);
+          }
+          continue;
+        }
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        try {
+          for await (const chunk of body) {
+            const buf = chunk as Buffer;
+            if (kept < request.maxResponseBytes) {
+              const part = buf.subarray(0, request.maxResponseBytes - kept);
+              chunks.push(part);
+              kept += part.length;
+            }
+          }
+        } catch (err) {
+          throw transportError(err, deadline.signal, request.timeoutMs, target, shown);
+        }
+        return { status: statusCode, bodyText: Buffer.concat(chunks, kept).toString('utf8'), finalUrl: target.href, redirects };
+      }
+    } finally {
+      clearTimeout(timer);
+      await agent.destroy().catch(() => {});
+    }
   }
 
   async fetch(url: string, limits: SafeFetchLimits): Promise<SafeFetchResult> {
@@ -246,9 +332,9 @@ export class SafeFetcher {
       }
       throw new SafeFetchError(`URL refused: could not fetch ${url.host}${code ? ` (${code})` : ''}`, 'connection_failed', shown);
     };
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: Awaited<ReturnType<typeof undiciRequest>>;
     try {
-      response = await request(url, {
+      response = await undiciRequest(url, {
         method: 'GET',
         dispatcher: agent,
         signal,
@@ -302,6 +388,15 @@ export class SafeFetcher {
       result: { bytes: Buffer.concat(chunks, total), contentType: header('content-type'), finalUrl: url.href, filename: filenameOf(url) },
     };
   }
+}
+
+function transportError(err: unknown, signal: AbortSignal, timeoutMs: number, url: URL, shown: string): SafeFetchError {
+  if (err instanceof SafeFetchError) return err;
+  const code = errorCode(err);
+  if (signal.aborted || (code && TIMEOUT_CODES.has(code))) {
+    return new SafeFetchError(`no complete answer within ${timeoutMs} ms`, 'timeout', shown);
+  }
+  return new SafeFetchError(`could not reach ${url.host}${code ? ` (${code})` : ''}`, 'connection_failed', shown);
 }
 
 /** Drops a body unread; undici reports the drop as an error event, which nobody needs. */

@@ -56,6 +56,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   objects: 'not cached',
   object_blobs: 'not cached',
   uploads: 'not cached',
+  webhooks: 'not cached',
+  webhook_deliveries: 'not cached',
 };
 
 export type Attribution =

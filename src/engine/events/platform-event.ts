@@ -22,7 +22,7 @@ export interface PlatformEvent {
   event_type: PlatformEventType;
   /** The namespace the subject lives in; null for organization-level subjects. */
   namespace_id: string | null;
-  subject: { type: 'object' | 'collection' | 'batch' | 'task'; id: string };
+  subject: { type: 'object' | 'bucket' | 'collection' | 'batch' | 'task'; id: string };
   metadata: Record<string, unknown>;
 }
 

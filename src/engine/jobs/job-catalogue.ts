@@ -17,12 +17,14 @@ export type JobCatalogue = {
   'upload.confirm': JobTenant & { namespace_id: string; bucket_id: string; upload_ids: string[] };
   /** A namespace's ttl_seconds ran out: deletes it (as DELETE would), due at its expires_at. */
   'namespace.expire': JobTenant & { namespace_id: string };
+  /** One attempt of a webhook delivery (engine/webhooks/webhook-deliverer.ts); a failed attempt enqueues the next. */
+  'webhook.deliver': JobTenant & { delivery_id: string; attempt: number };
 };
 
 export type JobName = keyof JobCatalogue & string;
 
 /** The declared names at run time; the `satisfies` line fails the build when the catalogue gains a name not listed here. */
-export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire', 'webhook.deliver'] as const satisfies readonly JobName[];
 type Unlisted = Exclude<JobName, (typeof JOB_NAMES)[number]>;
 const everyNameListed: Unlisted extends never ? true : Unlisted = true;
 void everyNameListed;

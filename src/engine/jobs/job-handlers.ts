@@ -54,6 +54,13 @@ export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Ser
     };
   });
 
+  // One attempt per job: a failed attempt enqueues the next itself (with its backoff), so the job
+  // queue's own retries only cover a run cut short (a crash) or the database being unreachable.
+  queue.register('webhook.deliver', async (payload) => {
+    const result = await services.webhookDeliveries.attempt(payload);
+    return { outputs: [{ delivery_id: payload.delivery_id, attempt: payload.attempt, result }] };
+  });
+
   queue.register('namespace.expire', async (payload, ctx) => {
     const organization = await store.organizations.findByPublicId(payload.organization_id);
     if (!organization) return;

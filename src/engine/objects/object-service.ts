@@ -25,6 +25,7 @@ import { parseListQuery } from '../query/parse.ts';
 import type { FilterNode, ListQuery } from '../query/types.ts';
 import type { BucketObject, ObjectChanges } from './types.ts';
 import type { ObjectListResult } from './object-repositories.ts';
+import { NO_EVENTS, type EventPublisher, type PlatformEvent } from '../events/platform-event.ts';
 
 /** Most objects one batch request may create (SPEC §8). */
 export const MAX_BATCH_OBJECTS = 100;
@@ -81,6 +82,8 @@ export class ObjectService {
     private readonly intake: BlobIntake | null,
     private readonly blobStore: BlobStore | null,
     private readonly uploads: UploadResolver | null,
+    /** object.created, objects.created.batch, object.updated, object.deleted: published in the write's transaction. */
+    private readonly events: EventPublisher = NO_EVENTS,
   ) {}
 
   /** The bucket a route addresses and the scope inside its namespace. */
@@ -103,7 +106,9 @@ export class ObjectService {
     try {
       const { object, replaced } = await this.store.transaction(async (repos) => {
         await repos.organizations.lock(scope.organization.internalId);
-        return this.write(repos, scope, bucket, objectId, prepared, blobs, policy);
+        const written = await this.write(repos, scope, bucket, objectId, prepared, blobs, policy);
+        await this.events.publishIn(repos, scope, objectEvent(written.replaced ? 'object.updated' : 'object.created', bucket, written.object));
+        return written;
       });
       if (replaced) await this.deleteBlobBytes(replaced, object.blobs);
       return object;
@@ -176,6 +181,20 @@ export class ObjectService {
             assertWithinQuota(org, 'objects', await repos.objects.countInOrganization(scope), inserts.length);
           }
           await repos.objects.insertMany(inserts);
+          if (succeeded.length > 0) {
+            await this.events.publishIn(repos, scope, {
+              event_type: 'objects.created.batch',
+              namespace_id: bucket.namespaceId,
+              subject: { type: 'bucket', id: bucket.bucketId },
+              metadata: {
+                bucket_id: bucket.bucketId,
+                object_ids: succeeded.map((o) => o.objectId),
+                object_count: succeeded.length,
+                created_count: inserts.length,
+                updated_count: succeeded.length - inserts.length,
+              },
+            });
+          }
         });
       } catch (err) {
         for (const r of ready) await this.deleteBlobBytes({ objectId: r.objectId, blobs: r.blobs }, []);
@@ -223,7 +242,15 @@ export class ObjectService {
     }
     const now = this.clock.now().toISOString();
     try {
-      const done = await uniqueKeyConflict(() => this.store.transaction((repos) => repos.objects.update(scope, bucket.bucketId, objectId, changes, now)), changes.uniqueKeyValue ?? null);
+      const done = await uniqueKeyConflict(
+        () =>
+          this.store.transaction(async (repos) => {
+            const updated = await repos.objects.update(scope, bucket.bucketId, objectId, changes, now);
+            if (updated) await this.events.publishIn(repos, scope, objectEvent('object.updated', bucket, { ...current, ...changes, updatedAt: now } as BucketObject));
+            return updated;
+          }),
+        changes.uniqueKeyValue ?? null,
+      );
       if (!done) throw new NotFoundError('object', objectId);
     } catch (err) {
       if (newBlobs) await this.deleteBlobBytes({ objectId, blobs: newBlobs }, current.blobs);
@@ -237,7 +264,11 @@ export class ObjectService {
   async delete(outer: RequestScope, bucketIdentifier: string, objectId: string): Promise<void> {
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'delete_data');
     const object = await this.requireObject(this.store, scope, bucket, objectId);
-    const deleted = await this.store.transaction((repos) => repos.objects.delete(scope, bucket.bucketId, objectId));
+    const deleted = await this.store.transaction(async (repos) => {
+      const done = await repos.objects.delete(scope, bucket.bucketId, objectId);
+      if (done) await this.events.publishIn(repos, scope, objectEvent('object.deleted', bucket, object));
+      return done;
+    });
     if (!deleted) throw new NotFoundError('object', objectId);
     await this.deleteBlobBytes(object, []);
   }
@@ -423,4 +454,14 @@ function unprefixFilter(node: FilterNode): FilterNode {
     default:
       return { ...node, field: unprefix(node.field) };
   }
+}
+
+/** The event of one object's change; metadata names the bucket and the object's key (no field values). */
+function objectEvent(eventType: 'object.created' | 'object.updated' | 'object.deleted', bucket: Bucket, object: BucketObject): PlatformEvent {
+  return {
+    event_type: eventType,
+    namespace_id: bucket.namespaceId,
+    subject: { type: 'object', id: object.objectId },
+    metadata: { bucket_id: bucket.bucketId, object_id: object.objectId, key_prefix: object.keyPrefix ?? null, blob_count: object.blobs.length },
+  };
 }
