@@ -12,6 +12,18 @@ export const OPENAPI_INFO = {
   version: '0.1.0',
 };
 
+/**
+ * The router ignores trailing slashes, and the document lists each route once, without one. Mixpeek's
+ * few paths that end in '/' (POST /v1/organizations/webhooks/) show in their FastAPI operationIds as a
+ * doubled underscore before the method: those are listed with the slash, as Mixpeek's clients call them.
+ */
+function mixpeekPath(url: string, operationId: string): string {
+  const last = url.slice(url.lastIndexOf('/') + 1);
+  // A path parameter last ('{id}', ':id') also doubles the underscore: only static ends count.
+  const staticEnd = last !== '' && !last.startsWith(':') && !last.startsWith('{');
+  return staticEnd && /__(get|post|put|patch|delete)$/.test(operationId) ? `${url}/` : url;
+}
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -29,7 +41,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const policy = policyOf(route.config);
       const response = { ...declaredErrorResponses({ method, operationId, policy, ...schema }), ...(schema.response as object) };
       const security = policy ? { security: [{ BearerAuth: [] }] } : {};
-      return { schema: { ...schema, response, ...security } as typeof schema, url };
+      return { schema: { ...schema, response, ...security } as typeof schema, url: mixpeekPath(url, operationId) };
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
