@@ -41,6 +41,12 @@ export interface FuzzPart {
 /** The ingestion routes (namespaces, buckets, objects, uploads, tasks, blob transfers). */
 export const isIngestionOperation = (op: Operation): boolean => /^\/v1\/(namespaces|buckets|tasks|blob-transfer)(\/|$)/.test(op.path);
 
+/** The processing routes (extractor catalogue, collections, documents, lineage by object). */
+export const isProcessingOperation = (op: Operation): boolean => /^\/v1\/(collections|objects)(\/|$)/.test(op.path);
+
+/** The account layer: everything neither ingestion nor processing. */
+export const isAccountOperation = (op: Operation): boolean => !isIngestionOperation(op) && !isProcessingOperation(op);
+
 export function fuzzSuite(part: FuzzPart): void {
 describe(`OpenAPI fuzz: ${part.name} [${BACKEND}] (seed ${SEED}, ${RUNS} runs per operation and family)`, () => {
   let t: TestApp;
