@@ -58,6 +58,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   uploads: 'not cached',
   webhooks: 'not cached',
   webhook_deliveries: 'not cached',
+  collections: 'not cached',
+  collection_sources: 'not cached',
 };
 
 export type Attribution =

@@ -10,6 +10,7 @@ import type { TaskTables } from './tasks/tables.ts';
 import type { BucketTables } from './buckets/tables.ts';
 import type { UploadTables } from './uploads/tables.ts';
 import type { WebhookTables } from './webhooks/tables.ts';
+import type { CollectionTables } from './collections/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables {}
 

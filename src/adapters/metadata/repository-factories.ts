@@ -15,6 +15,7 @@ import { taskRepositories } from './tasks/index.ts';
 import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
 import { webhookRepositories } from './webhooks/index.ts';
+import { collectionRepositories } from './collections/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -27,6 +28,7 @@ const FACTORIES = {
   ...bucketRepositories,
   ...uploadRepositories,
   ...webhookRepositories,
+  ...collectionRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */
