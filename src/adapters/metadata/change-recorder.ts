@@ -56,6 +56,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   objects: 'not cached',
   object_blobs: 'not cached',
   uploads: 'not cached',
+  collections: 'not cached',
+  collection_sources: 'not cached',
   documents: 'not cached',
   document_vectors: 'not cached',
 };

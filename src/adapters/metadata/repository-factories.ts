@@ -14,6 +14,7 @@ import { jobRepositories } from './jobs/index.ts';
 import { taskRepositories } from './tasks/index.ts';
 import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
+import { collectionRepositories } from './collections/index.ts';
 import { documentRepositories } from './documents/index.ts';
 
 const FACTORIES = {
@@ -26,6 +27,7 @@ const FACTORIES = {
   ...taskRepositories,
   ...bucketRepositories,
   ...uploadRepositories,
+  ...collectionRepositories,
   ...documentRepositories,
 } satisfies RepositoryFactories<Repositories>;
 

@@ -12,9 +12,10 @@ import type { TaskRepositories } from '../tasks/task-repositories.ts';
 import type { BucketRepositories } from '../buckets/bucket-repositories.ts';
 import type { ObjectRepositories } from '../objects/object-repositories.ts';
 import type { UploadRepositories } from '../uploads/upload-repositories.ts';
+import type { CollectionRepositories } from '../collections/collection-repositories.ts';
 import type { DocumentRepositories } from '../documents/document-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & DocumentRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & CollectionRepositories & DocumentRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */
