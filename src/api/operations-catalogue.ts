@@ -19,6 +19,8 @@ import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
+import { documentLineageOperations, documentOperations } from './routes/v1/documents/index.ts';
+import { objectLineageOperations } from './routes/v1/object-lineage/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -37,6 +39,9 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...objectOperations,
   ...blobTransferOperations,
   ...uploadOperations,
+  ...documentOperations,
+  ...documentLineageOperations,
+  ...objectLineageOperations,
 ];
 
 /** The authenticated operations' policies. */
