@@ -19,13 +19,13 @@ export interface DocumentPlace {
   headers: Record<string, string>;
 }
 
-export async function createCollection(t: TestApp, headers: Record<string, string>, source: Record<string, unknown>, key?: string): Promise<Record<string, any>> {
+export async function createCollection(t: TestApp, headers: Record<string, string>, source: Record<string, unknown>, key?: string, inputField = 'content'): Promise<Record<string, any>> {
   const res = await t.call({
     method: 'POST',
     url: '/v1/collections',
     headers,
     ...(key ? { key } : {}),
-    payload: { collection_name: uniqueName('col'), source, feature_extractor: { feature_extractor_name: 'text_extractor', version: 'v1', input_mappings: { text: 'content' }, field_passthrough: ['title'] } },
+    payload: { collection_name: uniqueName('col'), source, feature_extractor: { feature_extractor_name: 'text_extractor', version: 'v1', input_mappings: { text: inputField }, field_passthrough: ['title'] } },
   });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
