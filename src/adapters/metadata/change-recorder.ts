@@ -60,6 +60,8 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   webhook_deliveries: 'not cached',
   collections: 'not cached',
   collection_sources: 'not cached',
+  documents: 'not cached',
+  document_vectors: 'not cached',
 };
 
 export type Attribution =

@@ -11,6 +11,7 @@ import type { BucketTables } from './buckets/tables.ts';
 import type { UploadTables } from './uploads/tables.ts';
 import type { WebhookTables } from './webhooks/tables.ts';
 import type { CollectionTables } from './collections/tables.ts';
+import type { DocumentTables } from './documents/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables, DocumentTables {}
 

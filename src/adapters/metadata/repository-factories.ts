@@ -16,6 +16,7 @@ import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
 import { webhookRepositories } from './webhooks/index.ts';
 import { collectionRepositories } from './collections/index.ts';
+import { documentRepositories } from './documents/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -29,6 +30,7 @@ const FACTORIES = {
   ...uploadRepositories,
   ...webhookRepositories,
   ...collectionRepositories,
+  ...documentRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

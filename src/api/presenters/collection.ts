@@ -1,10 +1,10 @@
 // Collections as Mixpeek's CollectionResponse.
-import type { Collection } from '../../engine/collections/types.ts';
+import type { CollectionWithCounts } from '../../engine/collections/types.ts';
 import type { OutputFields } from '../../engine/extractors/extractor-definition.ts';
 import { extractorIdOf } from '../../engine/extractors/extractor-registry.ts';
 import type { CollectionResponseBody } from '../schemas/collections.ts';
 
-export function toCollectionResponse(c: Collection): CollectionResponseBody {
+export function toCollectionResponse(c: CollectionWithCounts): CollectionResponseBody {
   const schema = (fields: OutputFields) => ({ properties: fields });
   const featureExtractor = {
     feature_extractor_name: c.featureExtractor.feature_extractor_name,
@@ -42,8 +42,7 @@ export function toCollectionResponse(c: Collection): CollectionResponseBody {
     metadata: c.metadata,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
-    // TODO(integrator, documents): the collection's document count (repos.documents.countInCollection).
-    document_count: 0,
+    document_count: c.documentCount,
     processing_tier: c.tier,
     schema_version: c.schemaVersion,
     last_schema_sync: null,

@@ -16,7 +16,7 @@ import type { RequestScope } from '../scope/request-scope.ts';
 import { missingNamespace } from '../scope/resource-scope.ts';
 import { resolveExtractorConfig, type InputMappingsInput, type PassthroughInput } from './collection-extractor-config.ts';
 import { resolveSource, type SourceInput } from './collection-source.ts';
-import type { Collection, CollectionChanges } from './types.ts';
+import type { Collection, CollectionChanges, CollectionWithCounts } from './types.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,99}$/;
 const ID_SHAPED = /^col_[a-z0-9]{20}$/;
@@ -73,7 +73,7 @@ export class CollectionService {
     private readonly events: EventPublisher,
   ) {}
 
-  async create(scope: RequestScope, input: NewCollection): Promise<Collection> {
+  async create(scope: RequestScope, input: NewCollection): Promise<CollectionWithCounts> {
     const namespace = scope.namespace;
     if (namespace === null) throw missingNamespace('a new collection');
     assertCollectionName(input.collectionName);
@@ -141,16 +141,17 @@ export class CollectionService {
       if (scope.actor.kind === 'api_key') assertWithinQuota(org, 'collections', await repos.collections.countInOrganization(scope));
       await uniqueName(() => repos.collections.insert(collection), collection.collectionName);
       await this.publish(repos, scope, 'collection.created', collection);
-      return collection;
+      return { ...collection, documentCount: 0 };
     });
   }
 
-  async get(scope: RequestScope, identifier: string): Promise<Collection> {
-    return this.require(this.store, scope, identifier);
+  async get(scope: RequestScope, identifier: string): Promise<CollectionWithCounts> {
+    const collection = await this.require(this.store, scope, identifier);
+    return { ...collection, documentCount: await this.store.documents.countInCollection(scope, collection.collectionId) };
   }
 
   /** PATCH: collection_name, description, enabled, metadata; the rest is immutable (clone instead). */
-  async update(scope: RequestScope, identifier: string, body: Record<string, unknown>): Promise<Collection> {
+  async update(scope: RequestScope, identifier: string, body: Record<string, unknown>): Promise<CollectionWithCounts> {
     const immutable = Object.keys(body).filter((k) => !(MUTABLE_FIELDS as readonly string[]).includes(k));
     if (immutable.length > 0) {
       throw new BadRequestError(`${immutable.join(', ')} ${immutable.length === 1 ? 'is' : 'are'} immutable; clone the collection instead (only ${MUTABLE_FIELDS.filter((f) => f !== 'taxonomy_applications').join(', ')} can change)`, { fields: immutable }, 'immutable_field');
@@ -178,12 +179,13 @@ export class CollectionService {
     }
     return this.store.transaction(async (repos) => {
       const collection = await this.require(repos, scope, identifier);
-      if (Object.keys(changes).length === 0) return collection;
+      const documentCount = await repos.documents.countInCollection(scope, collection.collectionId);
+      if (Object.keys(changes).length === 0) return { ...collection, documentCount };
       const done = await uniqueName(() => repos.collections.update(scope, collection.collectionId, changes, this.clock.now().toISOString()), changes.collectionName ?? collection.collectionName);
       if (!done) throw new NotFoundError('collection', identifier);
       const updated = (await repos.collections.find(scope, collection.collectionId))!;
       await this.publish(repos, scope, 'collection.updated', updated, { changed: Object.keys(body) });
-      return updated;
+      return { ...updated, documentCount };
     });
   }
 
@@ -199,28 +201,28 @@ export class CollectionService {
           'collection_in_use',
         );
       }
-      // TODO(integrator, documents): also delete the collection's documents in this transaction:
-      //   await repos.documents.deleteAllInCollection(scope, collection.collectionId);
+      await repos.documents.deleteAllInCollection(scope, collection.collectionId);
       await repos.collections.delete(scope, collection.collectionId);
       await this.publish(repos, scope, 'collection.deleted', collection);
       return collection;
     });
   }
 
-  async list(scope: RequestScope, query: ListQuery): Promise<{ collections: Collection[]; total: number; stats: CollectionListStats }> {
+  async list(scope: RequestScope, query: ListQuery): Promise<{ collections: CollectionWithCounts[]; total: number; stats: CollectionListStats }> {
     if (scope.namespace === null) throw missingNamespace('collections');
     const { collections, total } = await this.store.collections.list(scope, query);
     const all = await this.store.collections.listInNamespace(scope);
-    // TODO(integrator, documents): total_documents from repos.documents.countInCollection.
+    const counts = await this.store.documents.countByCollection(scope, all.map((c) => c.collectionId));
+    const totalDocuments = [...counts.values()].reduce((a, b) => a + b, 0);
     const stats: CollectionListStats = {
-      total_documents: 0,
-      avg_documents_per_collection: 0,
+      total_documents: totalDocuments,
+      avg_documents_per_collection: all.length === 0 ? 0 : totalDocuments / all.length,
       collections_with_taxonomies: 0,
       total_feature_extractors: new Set(all.map((c) => `${c.featureExtractor.feature_extractor_name}_${c.featureExtractor.version}`)).size,
       total_taxonomies: 0,
       total_retrievers: 0,
     };
-    return { collections, total, stats };
+    return { collections: collections.map((c) => ({ ...c, documentCount: counts.get(c.collectionId) ?? 0 })), total, stats };
   }
 
   /** The collection's searchable features: one per vector index (SPEC §12 /features). */

@@ -70,3 +70,8 @@ export interface CollectionChanges {
   enabled?: boolean;
   metadata?: Record<string, unknown>;
 }
+
+/** A collection with what it holds, counted whenever it is read. */
+export interface CollectionWithCounts extends Collection {
+  documentCount: number;
+}

@@ -8,6 +8,7 @@ import { jobsAndTasks } from './0005-jobs-and-tasks.ts';
 import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
 import { uploads } from './0007-uploads.ts';
 import { collections } from './0008-collections.ts';
+import { documents } from './0009-documents.ts';
 import { webhooks } from './0011-webhooks.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,5 +20,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-buckets-and-objects': bucketsAndObjects,
   '0007-uploads': uploads,
   '0008-collections': collections,
+  '0009-documents': documents,
   '0011-webhooks': webhooks,
 };
