@@ -349,6 +349,28 @@ describe(`documents over HTTP [${BACKEND}]`, () => {
     assert.equal((await c('POST', `${url}/list?include_total=true`, {}, other.apiKey)).json().pagination.total, limit);
   });
 
+  test("the collection counts its documents (GET, list stats) and DELETE removes them with it", async () => {
+    const place = await documentPlace(t);
+    const at = callIn(t, place.headers);
+    for (let i = 0; i < 3; i++) await create({ title: `counted ${i}` }, place);
+    const got = await at('GET', `/v1/collections/${place.collectionId}`);
+    assert.equal(got.statusCode, 200, got.body);
+    assert.equal(got.json().document_count, 3);
+    const listed = await at('POST', '/v1/collections/list', {});
+    assert.equal(listed.statusCode, 200, listed.body);
+    const row = listed.json().results.find((c: any) => c.collection_id === place.collectionId);
+    assert.equal(row.document_count, 3);
+    assert.ok(listed.json().stats.total_documents >= 3);
+    const deleted = await at('DELETE', `/v1/collections/${place.collectionId}`);
+    assert.equal(deleted.statusCode, 200, deleted.body);
+    const namespace = await at('GET', `/v1/namespaces/${place.namespaceId}`);
+    assert.equal(namespace.json().document_count, 0, 'the deleted collection\'s documents are gone');
+    const key = (await t.app.metadataStore.apiKeys.findByHash(sha256Hex(t.adminKey)))!;
+    const organization = (await t.app.metadataStore.organizations.findByInternalId(key.organizationInternalId))!;
+    const tenant = { organization, namespace: { namespaceId: place.namespaceId, namespaceName: 'n' } };
+    assert.equal(await t.app.metadataStore.documents.countInCollection(tenant, place.collectionId), 0, 'no document row is left');
+  });
+
   test('tenancy: another organization and another namespace get 404 on every document route; a key scoped to another namespace is refused', async () => {
     const doc = await create({ title: 'Mine', metadata: { n: 1 } });
     const url = `/v1/collections/${p.collectionId}/documents`;
