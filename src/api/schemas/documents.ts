@@ -214,7 +214,7 @@ export const DocumentsByObjectResponse = FreeObject({
 export const DecompositionTreeResponse = FreeObject({
   $id: 'DecompositionTreeResponse',
   title: 'DecompositionTreeResponse',
-  description: 'object_id, bucket_id, root_object, total_documents, total_collections, tree: [{collection_id, collection_name, tier, document_count, document_ids (with include_document_ids=true), children: [...] }] from the bucket\'s tier-0 collections down.',
+  description: 'object_id, bucket_id, root_object, total_documents, total_collections, truncated (the tree holds at most 10,000 nodes and listed document ids; a collection DAG with many shared paths is cut there), tree: [{collection_id, collection_name, tier, document_count, document_ids (with include_document_ids=true), children: [...] }] from the bucket\'s tier-0 collections down.',
 });
 
 export const DOCUMENT_SCHEMAS = [
