@@ -99,6 +99,7 @@ export function toDecompositionTreeResponse(t: DecompositionTree): Record<string
     root_object: objectSummary(t.rootObject),
     total_documents: t.totalDocuments,
     total_collections: count(t.nodes),
+    truncated: t.truncated,
     tree: t.nodes.map(treeNode),
   };
 }

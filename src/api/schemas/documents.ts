@@ -2,7 +2,8 @@
 // fields live flat on the document (additionalProperties); the engine checks vectors against the
 // collection's vector indexes and refuses changes to vectors and system fields.
 import { Type, type Static } from '@sinclair/typebox';
-import { BoundedFreeObject } from './bounds.ts';
+import { MAX_DEPTH_KEYWORD } from '../../lib/ajv.ts';
+import { BoundedFreeObject, MAX_JSON_DEPTH } from './bounds.ts';
 import { FreeObject, Nullable } from './nullable.ts';
 import { ObjectAggregationRequest, ObjectAggregationResponse } from './objects.ts';
 import { PaginationResponse, SortOption } from './pagination.ts';
@@ -58,7 +59,7 @@ export const DocumentCreateRequest = Type.Object(
     features: Type.Optional(Nullable(Type.Array(Type.Ref(FeatureModel), { maxItems: 16 }))),
     source_blobs: Type.Optional(Nullable(Type.Array(SourceBlobRef, { maxItems: 100 }))),
   },
-  { $id: 'DocumentCreateRequest', title: 'DocumentCreateRequest', additionalProperties: true, description: 'Any other key is a user field at the document root (system field names are refused).' },
+  { $id: 'DocumentCreateRequest', title: 'DocumentCreateRequest', additionalProperties: true, [MAX_DEPTH_KEYWORD]: MAX_JSON_DEPTH, description: 'Any other key is a user field at the document root (system field names are refused).' },
 );
 export type DocumentCreateBody = Static<typeof DocumentCreateRequest>;
 
@@ -84,8 +85,8 @@ export const DocumentResponse = Type.Object(
 );
 export type DocumentResponseBody = Static<typeof DocumentResponse> & Record<string, unknown>;
 
-export const DocumentUpdateRequest = Type.Object({}, { $id: 'DocumentUpdateRequest', title: 'DocumentUpdateRequest', additionalProperties: true, maxProperties: 256, description: 'The document\'s new user fields (they replace the old ones). Vectors and system fields may be sent back unchanged; changing one is a 400.' });
-export const PatchDocumentRequest = Type.Object({}, { $id: 'PatchDocumentRequest', title: 'PatchDocumentRequest', additionalProperties: true, maxProperties: 256, description: 'User fields to set; a dotted key (metadata.status) sets a nested one. Vectors and system fields cannot change (400).' });
+export const DocumentUpdateRequest = Type.Object({}, { $id: 'DocumentUpdateRequest', title: 'DocumentUpdateRequest', additionalProperties: true, maxProperties: 256, [MAX_DEPTH_KEYWORD]: MAX_JSON_DEPTH, description: 'The document\'s new user fields (they replace the old ones). Vectors and system fields may be sent back unchanged; changing one is a 400.' });
+export const PatchDocumentRequest = Type.Object({}, { $id: 'PatchDocumentRequest', title: 'PatchDocumentRequest', additionalProperties: true, maxProperties: 256, [MAX_DEPTH_KEYWORD]: MAX_JSON_DEPTH, description: 'User fields to set; a dotted key (metadata.status) sets a nested one. Vectors and system fields cannot change (400).' });
 
 const Filters = (description: string) => Type.Optional(Nullable(FreeObject({ title: 'LogicalOperator', description })));
 const FILTER_PATHS = 'Paths: user fields (metadata.x, …), document_id, created_at, updated_at, root_object_id, source_object_id, source_document_id, lineage_path, processing_tier, _internal.lineage.root_object_id (and the other _internal.lineage.* keys), _internal.created_at …';
@@ -213,7 +214,7 @@ export const DocumentsByObjectResponse = FreeObject({
 export const DecompositionTreeResponse = FreeObject({
   $id: 'DecompositionTreeResponse',
   title: 'DecompositionTreeResponse',
-  description: 'object_id, bucket_id, root_object, total_documents, total_collections, tree: [{collection_id, collection_name, tier, document_count, document_ids (with include_document_ids=true), children: [...] }] from the bucket\'s tier-0 collections down.',
+  description: 'object_id, bucket_id, root_object, total_documents, total_collections, truncated (the tree holds at most 10,000 nodes and listed document ids; a collection DAG with many shared paths is cut there), tree: [{collection_id, collection_name, tier, document_count, document_ids (with include_document_ids=true), children: [...] }] from the bucket\'s tier-0 collections down.',
 });
 
 export const DOCUMENT_SCHEMAS = [

@@ -42,7 +42,7 @@ export function resolveInputMappings(extractor: ExtractorDefinition, input: Inpu
   const out: Record<string, string> = {};
   for (const [key, rawPath] of Object.entries(raw)) {
     const at = `${AT}.input_mappings.${key}`;
-    const accepted = extractor.inputs[key];
+    const accepted = Object.hasOwn(extractor.inputs, key) ? extractor.inputs[key] : undefined;
     if (!accepted) {
       throw new BadRequestError(`${at}: ${extractor.name} has no input '${key}'${inputs.length > 0 ? `; its inputs are ${inputs.join(', ')}` : ' (it takes no inputs)'}`, { field: at, inputs });
     }
@@ -111,8 +111,9 @@ export function resolveExtractorConfig(
 
 /** The schema key a path names: as given, or without Mixpeek docs' "payload." prefix. */
 function resolvePath(path: string, schema: OutputFields): string | null {
-  if (schema[path]) return path;
-  if (path.startsWith('payload.') && schema[path.slice('payload.'.length)]) return path.slice('payload.'.length);
+  // Own keys only: 'constructor' or 'toString' is not a field of a schema that lacks it.
+  if (Object.hasOwn(schema, path)) return path;
+  if (path.startsWith('payload.') && Object.hasOwn(schema, path.slice('payload.'.length))) return path.slice('payload.'.length);
   return null;
 }
 

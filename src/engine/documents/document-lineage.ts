@@ -14,6 +14,12 @@ import type { StoredDocument } from './types.ts';
 
 /** Documents one by-object request returns at most. */
 export const MAX_DOCUMENTS_BY_OBJECT = 10_000;
+/**
+ * Nodes plus listed document ids one decomposition tree holds at most. Collections reading several
+ * upstream collections make a DAG whose paths, and so tree nodes, can double with each tier: past
+ * this the tree is cut (no more children, no more ids) and says so (`truncated`).
+ */
+export const MAX_TREE_ENTRIES = 10_000;
 
 export interface DocumentLineageResult {
   document: StoredDocument;
@@ -49,6 +55,8 @@ export interface DecompositionTree {
   bucketId: string | null;
   totalDocuments: number;
   nodes: TreeNode[];
+  /** True when MAX_TREE_ENTRIES cut the tree (some children or document ids are left out). */
+  truncated: boolean;
 }
 
 export class DocumentLineageService {
@@ -129,15 +137,35 @@ export class DocumentLineageService {
       ids.push(d.documentId);
       byCollection.set(d.collectionId, ids);
     }
+    let budget = MAX_TREE_ENTRIES;
+    let truncated = false;
     const node = (c: Collection, path: Set<string>): TreeNode => {
+      budget--;
       const ids = byCollection.get(c.collectionId) ?? [];
+      let documentIds: string[] | null = null;
+      if (includeDocumentIds) {
+        documentIds = ids.slice(0, Math.max(0, budget));
+        budget -= documentIds.length;
+        if (documentIds.length < ids.length) truncated = true;
+      }
       const inner = new Set(path).add(c.collectionId);
-      const children = all.filter((x) => x.source.type === 'collection' && x.source.collectionIds.includes(c.collectionId) && !inner.has(x.collectionId)).map((x) => node(x, inner));
-      return { collection: c, documentCount: ids.length, documentIds: includeDocumentIds ? ids : null, children };
+      return { collection: c, documentCount: ids.length, documentIds, children: expand(all.filter((x) => x.source.type === 'collection' && x.source.collectionIds.includes(c.collectionId) && !inner.has(x.collectionId)), inner) };
+    };
+    const expand = (collections: Collection[], path: Set<string>): TreeNode[] => {
+      const nodes: TreeNode[] = [];
+      for (const c of collections) {
+        if (budget <= 0) {
+          truncated = true;
+          break;
+        }
+        nodes.push(node(c, path));
+      }
+      return nodes;
     };
     // Tier 0: the collections fed by the object's bucket, and any other bucket-sourced collection
     // holding documents of this object (created through the API with this root).
     const roots = all.filter((c) => c.source.type === 'bucket' && ((bucketId !== null && c.source.bucketIds.includes(bucketId)) || byCollection.has(c.collectionId)));
-    return { objectId, rootObject, bucketId, totalDocuments: documents.length, nodes: roots.map((c) => node(c, new Set())) };
+    const nodes = expand(roots, new Set());
+    return { objectId, rootObject, bucketId, totalDocuments: documents.length, nodes, truncated };
   }
 }

@@ -19,7 +19,7 @@ export function resolveParameters(extractor: ExtractorDefinition, input: Record<
   const properties = (extractor.parameterSchema.properties ?? {}) as Record<string, PropertySchema>;
   const out: Record<string, unknown> = { ...extractor.defaultParameters };
   for (const [key, value] of Object.entries(input ?? {})) {
-    const schema = properties[key];
+    const schema = Object.hasOwn(properties, key) ? properties[key] : undefined;
     if (!schema) continue;
     if (value === null && out[key] === undefined) continue;
     const problem = check(schema, value);

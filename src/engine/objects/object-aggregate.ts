@@ -51,7 +51,7 @@ function toLogical(filters: Record<string, unknown>): unknown {
   const conditions: unknown[] = [];
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(filters)) {
-    if (isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k in MONGO_OPS)) {
+    if (isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => Object.hasOwn(MONGO_OPS, k))) {
       for (const [op, v] of Object.entries(value)) conditions.push({ field: key, operator: MONGO_OPS[op], value: v });
     } else rest[key] = value;
   }

@@ -116,7 +116,7 @@ function shorthand(field: string, value: unknown, at: string, caseSensitive: boo
     const entries = Object.entries(value);
     if (entries.length === 0) invalid('invalid_filter', at, 'expected a value or an object of operators ($eq, $gt, …)');
     return entries.map(([op, operand]) => {
-      const operator = MONGO_OPERATORS[op];
+      const operator = Object.hasOwn(MONGO_OPERATORS, op) ? MONGO_OPERATORS[op] : undefined;
       if (!operator) invalid('invalid_filter', `${at}.${op}`, `unknown operator; expected one of ${Object.keys(MONGO_OPERATORS).join(', ')}`);
       count(state, at);
       return condition({ field, operator, value: operand }, `${at}.${op}`, caseSensitive);

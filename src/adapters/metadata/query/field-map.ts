@@ -35,7 +35,8 @@ export interface FieldAccess {
 }
 
 export function fieldAccess(map: FieldMap, backend: Backend, field: string): FieldAccess {
-  const known = map.columns[field];
+  // Own keys only: 'constructor', 'toString' … are user fields, not Object.prototype's members.
+  const known = Object.hasOwn(map.columns, field) ? map.columns[field] : undefined;
   if (known) {
     const c = sql.ref(known.column);
     const none = sql`NULL`;
