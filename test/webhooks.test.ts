@@ -39,6 +39,15 @@ class Receiver {
         res.writeHead(307, { location: 'http://10.0.0.1/internal' }).end();
         return;
       }
+      if (path.startsWith('/hop-same')) {
+        res.writeHead(307, { location: '/landing-same' }).end();
+        return;
+      }
+      if (path.startsWith('/hop-away')) {
+        // The same machine under another name: another origin, so the signed request stops here.
+        res.writeHead(307, { location: `http://localhost:${this.port}/landing-away` }).end();
+        return;
+      }
       const script = this.#scripts.get(path);
       const status = script && script.length > 0 ? script.shift()! : path.startsWith('/gone') ? 404 : 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `status ${status}`);
@@ -411,6 +420,45 @@ describe(`webhooks: deliveries to an allow-listed loopback receiver [${BACKEND}]
     assert.equal(receiver.at('/redirect').length, 1, 'only the allowed hop was contacted');
   });
 
+  test('a 307 to the same origin is followed with its headers; one to another origin is refused, nothing sent there', async () => {
+    const same = await createWebhook(t, webhookBody(uniqueName('hop-same'), receiver.url('/hop-same'), ['object.created']));
+    const away = await createWebhook(t, webhookBody(uniqueName('hop-away'), receiver.url('/hop-away'), ['object.created']));
+    await createObject(t, place, 'hops');
+    const [landed] = await waitFor('the same-origin landing', () => (receiver.at('/landing-same').length > 0 ? receiver.at('/landing-same') : undefined));
+    assert.ok(landed!.headers['x-mixpeek-signature'], 'signed at the landing');
+    const [refused] = await waitFor('the cross-origin delivery failed', async () => {
+      const list = await deliveries(t, away.webhook_id);
+      return list[0]?.status === 'failed' ? list : undefined;
+    });
+    assert.match(refused!.last_error, /another origin/);
+    assert.equal(receiver.at('/landing-away').length, 0, 'nothing reached the other origin');
+    assert.equal((await deliveries(t, same.webhook_id))[0]!.status, 'delivered');
+  });
+
+  test('Slack URLs and URL queries read masked; sent back on PUT they keep the stored URL; a private address is not named', async () => {
+    const slackUrl = receiver.url('/slack-secret/T000/B000/XXXX');
+    const hookUrl = receiver.url('/q?token=abc123');
+    const created = await createWebhook(t, {
+      webhook_name: uniqueName('masked'),
+      event_types: ['object.updated'],
+      channels: [
+        { channel: 'slack', configs: { webhook_url: slackUrl } },
+        { channel: 'webhook', configs: { url: hookUrl } },
+      ],
+    });
+    const shown = (await t.call({ method: 'GET', url: `${BASE}/${created.webhook_id}` })).json();
+    const origin = new URL(slackUrl).origin;
+    assert.equal(shown.channels[0].configs.webhook_url, `${origin}/********`);
+    assert.equal(shown.channels[1].configs.url, `${origin}/q?********`);
+    assert.ok(!JSON.stringify(shown).includes('abc123') && !JSON.stringify(shown).includes('XXXX'), 'no secret in the answer');
+    const put = await t.call({ method: 'PUT', url: `${BASE}/${created.webhook_id}`, payload: { webhook_name: shown.webhook_name, event_types: ['object.updated'], channels: shown.channels } });
+    assert.equal(put.statusCode, 200, put.body);
+    const objectId = await createObject(t, place, 'mask me');
+    const patched = await t.call({ method: 'PATCH', url: `/v1/buckets/${place.bucketId}/objects/${objectId}`, headers: { 'x-namespace': place.namespaceId }, payload: { metadata: { n: 1 } } });
+    assert.equal(patched.statusCode, 200, patched.body);
+    await waitFor('both channels delivered to the stored URLs', () => (receiver.at('/slack-secret/T000/B000/XXXX').length > 0 && receiver.received.some((r) => r.path === '/q?token=abc123') ? true : undefined));
+  });
+
   test('a webhook deactivated before its turn: the queued delivery is canceled, nothing sent', async () => {
     receiver.script('/later', Array(20).fill(500));
     const later = await createWebhook(t, webhookBody(uniqueName('later'), receiver.url('/later'), ['object.created']));
@@ -444,6 +492,7 @@ describe(`webhooks: private addresses without the allow-list [${BACKEND}]`, () =
 
   test('a loopback URL is accepted at creation, refused at delivery: failed at once, nothing sent', async () => {
     const hook = await createWebhook(t, webhookBody(uniqueName('private'), receiver.url('/private'), ['object.created']));
+    const named = await createWebhook(t, webhookBody(uniqueName('named'), receiver.url('/private').replace('127.0.0.1', 'localhost'), ['object.created']));
     const place = await namespaceAndBucket(t, SCHEMA);
     await createObject(t, place, 'z');
     const [d] = await waitFor('the delivery failed', async () => {
@@ -453,6 +502,12 @@ describe(`webhooks: private addresses without the allow-list [${BACKEND}]`, () =
     assert.equal(d!.attempts, 1);
     assert.equal(d!.response_status, null);
     assert.match(d!.last_error, /nothing sent: .*private or reserved address/);
+    const [n] = await waitFor('the named delivery failed', async () => {
+      const list = await deliveries(t, named.webhook_id);
+      return list[0]?.status === 'failed' ? list : undefined;
+    });
+    assert.match(n!.last_error, /localhost resolves to a private or reserved address/);
+    assert.ok(!/127\.0\.0\.1|::1/.test(n!.last_error), `the resolved address is not told: ${n!.last_error}`);
     await sleep(200);
     assert.equal(receiver.received.length, 0);
   });

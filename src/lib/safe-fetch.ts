@@ -21,7 +21,8 @@ export type SafeFetchReason =
   | 'http_status'
   | 'connection_failed'
   | 'credentials_in_url'
-  | 'url_too_long';
+  | 'url_too_long'
+  | 'cross_origin_redirect';
 
 export class SafeFetchError extends Error {
   constructor(
@@ -159,8 +160,8 @@ export class SafeFetcher {
 
   /**
    * POSTs `body` to `url` with the same checks as fetch (scheme, credentials, every address of every
-   * hop). Only 307 and 308 redirects are followed (they keep the method and body; each new hop is
-   * checked before anything connects); any other status, 3xx included, is returned, not thrown.
+   * hop). Only 307 and 308 redirects to the same origin are followed (they keep the method, body and
+   * headers; each new hop is checked before anything connects); any other status, 3xx included, is returned, not thrown.
    * Refusals and transport failures throw SafeFetchError.
    */
   async post(url: string, request: SafePostRequest): Promise<SafePostResult> {
@@ -197,11 +198,18 @@ export class SafeFetcher {
           if (redirects >= this.#maxRedirects) {
             throw new SafeFetchError(`URL refused: more than ${this.#maxRedirects} redirects`, 'too_many_redirects', shown);
           }
+          let following: URL;
           try {
-            current = new URL(next, target).href;
+            following = new URL(next, target);
           } catch {
             throw new SafeFetchError('URL refused: the redirect location is not a valid URL', 'invalid_url', shown, undefined, statusCode);
           }
+          // The request carries the caller's headers and signature: they go to the origin the caller
+          // named, never to another one a redirect points at.
+          if (following.origin !== target.origin) {
+            throw new SafeFetchError(`URL refused: a redirect to another origin (${displayUrl(following)}) is not followed`, 'cross_origin_redirect', shown, undefined, statusCode);
+          }
+          current = following.href;
           continue;
         }
         const chunks: Buffer[] = [];
@@ -288,8 +296,10 @@ export class SafeFetcher {
     if (!hostAllowed) {
       for (const { address } of addresses) {
         if (!this.#policy.check(address).allowed) {
+          // The address stays on the error (for the operator's log), out of the message: a tenant
+          // must not learn what the server's resolver answers for internal names.
           const what = family ? `${host} is` : `${host} resolves to`;
-          throw new SafeFetchError(`URL refused: ${what} a private or reserved address (${address})`, 'private_address', shown, address);
+          throw new SafeFetchError(`URL refused: ${what} a private or reserved address`, 'private_address', shown, address);
         }
       }
     }

@@ -1,6 +1,7 @@
-// Webhooks as Mixpeek shows them: snake_case configs, credential-like header values masked, the
+// Webhooks as Mixpeek shows them: snake_case configs, credential-like header values, Slack URLs and
+// URL query strings masked, the
 // signing secret only when one was just made. Never the organization's internal id.
-import { isSensitiveHeader, MASKED_VALUE } from '../../engine/webhooks/webhook-input.ts';
+import { isSensitiveHeader, MASKED_VALUE, maskedUrl } from '../../engine/webhooks/webhook-input.ts';
 import type { Webhook, WebhookChannel, WebhookDelivery } from '../../engine/webhooks/types.ts';
 import type { ListWebhooksResponseBody, WebhookDeliveriesResponseBody, WebhookOutputBody } from '../schemas/webhooks.ts';
 import { toPagination } from './pagination.ts';
@@ -8,12 +9,12 @@ import { toPagination } from './pagination.ts';
 function toChannel(c: WebhookChannel): WebhookOutputBody['channels'][number] {
   if (c.channel === 'webhook') {
     const headers = Object.fromEntries(Object.entries(c.configs.headers).map(([name, value]) => [name, isSensitiveHeader(name) ? MASKED_VALUE : value]));
-    return { channel: 'webhook', configs: { url: c.configs.url, headers, payload_template: c.configs.payloadTemplate, timeout: c.configs.timeoutSeconds } };
+    return { channel: 'webhook', configs: { url: maskedUrl(c.configs.url, 'webhook'), headers, payload_template: c.configs.payloadTemplate, timeout: c.configs.timeoutSeconds } };
   }
   const s = c.configs;
   return {
     channel: 'slack',
-    configs: { webhook_url: s.webhookUrl, channel: s.channel, username: s.username, icon_emoji: s.iconEmoji, icon_url: s.iconUrl, blocks_template: s.blocksTemplate },
+    configs: { webhook_url: maskedUrl(s.webhookUrl, 'slack'), channel: s.channel, username: s.username, icon_emoji: s.iconEmoji, icon_url: s.iconUrl, blocks_template: s.blocksTemplate },
   };
 }
 

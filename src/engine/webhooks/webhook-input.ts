@@ -38,6 +38,22 @@ export function isSensitiveHeader(name: string): boolean {
   return SENSITIVE_HEADER.test(name);
 }
 
+/**
+ * A URL as responses show it. A Slack incoming-webhook URL is a credential in its path; any URL's
+ * query may hold a token. Both read as MASKED_VALUE; sent back unchanged on PUT, the stored URL stays
+ * (see keepMaskedSecrets).
+ */
+export function maskedUrl(url: string, kind: 'slack' | 'webhook'): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return MASKED_VALUE;
+  }
+  if (kind === 'slack') return `${parsed.origin}/${MASKED_VALUE}`;
+  return parsed.search ? `${parsed.origin}${parsed.pathname}?${MASKED_VALUE}` : url;
+}
+
 export interface RawChannel {
   channel: string;
   configs: Record<string, unknown>;

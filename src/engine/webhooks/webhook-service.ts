@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.ts';
 import { UniqueViolation, type MetadataStore } from '../ports/metadata-store.ts';
 import type { RequestScope, TenantScope } from '../scope/request-scope.ts';
 import { subscriptionMatches } from './event-types.ts';
-import { MASKED_VALUE, MAX_WEBHOOKS_PER_ORGANIZATION, parseWebhookInput, type RawWebhookInput } from './webhook-input.ts';
+import { MASKED_VALUE, MAX_WEBHOOKS_PER_ORGANIZATION, maskedUrl, parseWebhookInput, type RawWebhookInput } from './webhook-input.ts';
 import type { StoredWebhook } from './webhook-repositories.ts';
 import { newSigningSecret, type WebhookSealing } from './webhook-sealing.ts';
 import type { CreatedWebhook, Webhook, WebhookChannel, WebhookDelivery } from './types.ts';
@@ -69,7 +69,7 @@ export class WebhookService {
   async update(scope: RequestScope, identifier: string, raw: RawWebhookInput): Promise<Webhook> {
     const input = parseWebhookInput(raw);
     const current = await this.get(scope, identifier);
-    const channels = input.channels.map((c, i) => keepMaskedHeaders(c, current.channels[i]));
+    const channels = input.channels.map((c, i) => keepMaskedSecrets(c, current.channels[i]));
     const sealed = await this.sealing.sealChannels(current.organizationInternalId, current.webhookId, channels);
     const updatedAt = this.clock.now().toISOString();
     const done = await this.#named(input.webhookName, () =>
@@ -118,8 +118,12 @@ export class WebhookService {
   }
 }
 
-function keepMaskedHeaders(next: WebhookChannel, previous: WebhookChannel | undefined): WebhookChannel {
-  if (next.channel !== 'webhook') return next;
+/** What a PUT sends back masked (header values, Slack URLs, URL queries) keeps its stored value. */
+function keepMaskedSecrets(next: WebhookChannel, previous: WebhookChannel | undefined): WebhookChannel {
+  if (next.channel === 'slack') {
+    const kept = previous?.channel === 'slack' && next.configs.webhookUrl === maskedUrl(previous.configs.webhookUrl, 'slack');
+    return kept ? { channel: 'slack', configs: { ...next.configs, webhookUrl: previous.configs.webhookUrl } } : next;
+  }
   const before = previous?.channel === 'webhook' ? previous.configs.headers : {};
   const headers = Object.fromEntries(
     Object.entries(next.configs.headers).map(([name, value]) => {
@@ -128,6 +132,6 @@ function keepMaskedHeaders(next: WebhookChannel, previous: WebhookChannel | unde
       return [name, kept ? kept[1] : value];
     }),
   );
-  return { channel: 'webhook', configs: { ...next.configs, headers } };
+  const keepUrl = previous?.channel === 'webhook' && next.configs.url !== previous.configs.url && next.configs.url === maskedUrl(previous.configs.url, 'webhook');
+  return { channel: 'webhook', configs: { ...next.configs, headers, ...(keepUrl ? { url: previous.configs.url } : {}) } };
 }
-
