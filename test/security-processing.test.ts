@@ -100,6 +100,21 @@ describe(`processing routes under hostile input [${BACKEND}]`, () => {
     assert.equal(nested.statusCode, 200, nested.body);
   });
 
+  test('a document whose user fields pass 1 MiB of JSON is a 400 on create, PUT and PATCH; nothing stored or changed', async () => {
+    const doc = (await call('POST', base, { title: 'small' })).json();
+    const total = async () => (await call('POST', `${base}/list?include_total=true`, {})).json().pagination.total as number;
+    const before = await total();
+    const big = 'x'.repeat(1024 * 1024 + 10);
+    assertError(await call('POST', base, { title: 'big', body: big }), 400, 'BadRequestError');
+    assertError(await call('PUT', `${base}/${doc.document_id}`, { title: 'big', body: big }), 400, 'BadRequestError');
+    assertError(await call('PATCH', `${base}/${doc.document_id}`, { body: big }), 400, 'BadRequestError');
+    assert.equal(await total(), before);
+    const after = (await call('GET', `${base}/${doc.document_id}`)).json();
+    assert.deepEqual([after.title, after.body], ['small', undefined]);
+    const fits = await call('POST', base, { title: 'fits', body: 'y'.repeat(512 * 1024) });
+    assert.equal(fits.statusCode, 200, fits.body);
+  });
+
   test('the decomposition tree of a diamond-shaped DAG of collections is bounded (nodes and listed ids), and says it was cut', async () => {
     // Tier 0: the place's collection; then layers of two collections, each reading both of the
     // layer above. Paths double with each layer: 2^15 leaves would be expanded without a bound.

@@ -8,6 +8,13 @@ import type { Collection } from '../collections/types.ts';
 import { RESERVED_FIELDS, systemView } from './document-view.ts';
 import type { LineageStep, SourceBlobRef, StoredDocument } from './types.ts';
 
+/**
+ * A document's user fields, as stored JSON, at most (1 MiB). Mixpeek caps a document at MongoDB's
+ * 16 MB; lists and aggregations load documents whole, so a smaller bound keeps them cheap. Text that
+ * does not fit belongs in chunks (split_by) or a blob.
+ */
+export const MAX_USER_FIELDS_BYTES = 1024 * 1024;
+
 /** Largest finite float32: a larger number would be stored as Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -52,7 +59,15 @@ export function createFields(body: DocumentCreateInput): Record<string, unknown>
   for (const f of body.features ?? []) if (f.payload) for (const [key, value] of Object.entries(f.payload)) fields[key] = value;
   if (body.metadata !== undefined && body.metadata !== null) fields.metadata = body.metadata;
   assertUserFields(fields, 'body');
+  assertFieldsSize(fields, 'body');
   return fields;
+}
+
+function assertFieldsSize(fields: Record<string, unknown>, at: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(fields));
+  if (bytes > MAX_USER_FIELDS_BYTES) {
+    throw new BadRequestError(`a document's user fields take ${bytes} bytes as JSON; at most ${MAX_USER_FIELDS_BYTES}`, { field: at, bytes, limit: MAX_USER_FIELDS_BYTES }, 'document_too_large');
+  }
 }
 
 function assertUserFields(fields: Record<string, unknown>, at: string): void {
@@ -117,6 +132,7 @@ export function updatedFields(current: StoredDocument, update: Record<string, un
     if (mode === 'merge' && key.includes('.')) setPath(fields, key.split('.'), value, `${at}.${key}`);
     else fields[key] = value;
   }
+  assertFieldsSize(fields, at);
   return fields;
 }
 
