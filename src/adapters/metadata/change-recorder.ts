@@ -56,6 +56,10 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   objects: 'not cached',
   object_blobs: 'not cached',
   uploads: 'not cached',
+  batches: 'not cached',
+  batch_objects: 'not cached',
+  batch_chunks: 'not cached',
+  batch_failures: 'not cached',
 };
 
 export type Attribution =

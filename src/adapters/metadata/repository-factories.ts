@@ -14,6 +14,7 @@ import { jobRepositories } from './jobs/index.ts';
 import { taskRepositories } from './tasks/index.ts';
 import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
+import { batchRepositories } from './batches/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -25,6 +26,7 @@ const FACTORIES = {
   ...taskRepositories,
   ...bucketRepositories,
   ...uploadRepositories,
+  ...batchRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */
