@@ -9,7 +9,9 @@ import type { JobTables } from './jobs/tables.ts';
 import type { TaskTables } from './tasks/tables.ts';
 import type { BucketTables } from './buckets/tables.ts';
 import type { UploadTables } from './uploads/tables.ts';
+import type { CollectionTables } from './collections/tables.ts';
+import type { DocumentTables } from './documents/tables.ts';
 import type { BatchTables } from './batches/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, BatchTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, CollectionTables, DocumentTables, BatchTables {}
 

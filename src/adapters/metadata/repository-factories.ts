@@ -14,6 +14,8 @@ import { jobRepositories } from './jobs/index.ts';
 import { taskRepositories } from './tasks/index.ts';
 import { bucketRepositories } from './buckets/index.ts';
 import { uploadRepositories } from './uploads/index.ts';
+import { collectionRepositories } from './collections/index.ts';
+import { documentRepositories } from './documents/index.ts';
 import { batchRepositories } from './batches/index.ts';
 
 const FACTORIES = {
@@ -26,6 +28,8 @@ const FACTORIES = {
   ...taskRepositories,
   ...bucketRepositories,
   ...uploadRepositories,
+  ...collectionRepositories,
+  ...documentRepositories,
   ...batchRepositories,
 } satisfies RepositoryFactories<Repositories>;
 

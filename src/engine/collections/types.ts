@@ -56,3 +56,11 @@ export interface Collection {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What PATCH may change (SPEC §22: the rest is immutable; clone instead). */
+export interface CollectionChanges {
+  collectionName?: string;
+  description?: string | null;
+  enabled?: boolean;
+  metadata?: Record<string, unknown>;
+}

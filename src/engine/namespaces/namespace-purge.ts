@@ -29,6 +29,13 @@ export async function purgeNamespace(
   const buckets = (await store.buckets.idsInNamespace(scope)).length;
   await progress(10, `deleting ${buckets} bucket(s)`);
   const purged = await purgeNamespaceBuckets(store, blobStore, scope);
+  await progress(70, 'deleting collections');
+  // Each collection's documents (with their vectors) before the collection itself, so a run cut
+  // short between the two still finds the collection, and its documents, next time.
+  for (const collection of await store.collections.listInNamespace(scope)) {
+    await store.documents.deleteAllInCollection(scope, collection.collectionId);
+    await store.collections.delete(scope, collection.collectionId);
+  }
   await progress(80, 'deleting remaining blobs');
   // Anything else the namespace stored (nothing today; collections' artifacts later) goes with its prefix.
   const rest = blobStore ? await blobStore.deletePrefix(`${organization.internalId}/${namespaceId}`) : 0;

@@ -12,9 +12,11 @@ import type { TaskRepositories } from '../tasks/task-repositories.ts';
 import type { BucketRepositories } from '../buckets/bucket-repositories.ts';
 import type { ObjectRepositories } from '../objects/object-repositories.ts';
 import type { UploadRepositories } from '../uploads/upload-repositories.ts';
+import type { CollectionRepositories } from '../collections/collection-repositories.ts';
+import type { DocumentRepositories } from '../documents/document-repositories.ts';
 import type { BatchRepositories } from '../batches/batch-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & BatchRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & CollectionRepositories & DocumentRepositories & BatchRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */

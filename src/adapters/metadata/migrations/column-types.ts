@@ -8,12 +8,14 @@ export interface ColumnTypes {
   json: 'jsonb' | 'text';
   timestamp: 'timestamptz' | 'text';
   bigint: 'bigint' | 'integer';
+  /** Raw bytes (little-endian float32 vectors): bytea on PostgreSQL, blob on SQLite. */
+  binary: 'bytea' | 'blob';
 }
 
 export function columnTypes(backend: Backend): ColumnTypes {
   return backend === 'postgres'
-    ? { json: 'jsonb', timestamp: 'timestamptz', bigint: 'bigint' }
-    : { json: 'text', timestamp: 'text', bigint: 'integer' };
+    ? { json: 'jsonb', timestamp: 'timestamptz', bigint: 'bigint', binary: 'bytea' }
+    : { json: 'text', timestamp: 'text', bigint: 'integer', binary: 'blob' };
 }
 
 export type Migration = {

@@ -7,6 +7,8 @@ import { namespaces } from './0004-namespaces.ts';
 import { jobsAndTasks } from './0005-jobs-and-tasks.ts';
 import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
 import { uploads } from './0007-uploads.ts';
+import { collections } from './0008-collections.ts';
+import { documents } from './0009-documents.ts';
 import { batches } from './0010-batches.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -17,5 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-jobs-and-tasks': jobsAndTasks,
   '0006-buckets-and-objects': bucketsAndObjects,
   '0007-uploads': uploads,
+  '0008-collections': collections,
+  '0009-documents': documents,
   '0010-batches': batches,
 };

@@ -10,7 +10,7 @@ export async function countNamespaceContents(
   namespaceIds: readonly string[],
   counts: Map<string, NamespaceCounts>,
 ): Promise<void> {
-  const [buckets, objects] = await Promise.all([
+  const [buckets, objects, collections, documents] = await Promise.all([
     db
       .selectFrom('buckets')
       .select((eb) => ['namespace_id', eb.fn.countAll().as('n')])
@@ -29,7 +29,27 @@ export async function countNamespaceContents(
       .where('buckets.status', '=', 'ACTIVE')
       .groupBy('objects.namespace_id')
       .execute(),
+    db
+      .selectFrom('collections')
+      .select((eb) => ['namespace_id', eb.fn.countAll().as('n')])
+      .where('organization_internal_id', '=', organizationInternalId)
+      .where('namespace_id', 'in', [...namespaceIds])
+      .where('status', '=', 'ACTIVE')
+      .groupBy('namespace_id')
+      .execute(),
+    // Documents of live collections only, as for objects.
+    db
+      .selectFrom('documents')
+      .innerJoin('collections', 'collections.collection_id', 'documents.collection_id')
+      .select((eb) => ['documents.namespace_id', eb.fn.countAll().as('n')])
+      .where('documents.organization_internal_id', '=', organizationInternalId)
+      .where('documents.namespace_id', 'in', [...namespaceIds])
+      .where('collections.status', '=', 'ACTIVE')
+      .groupBy('documents.namespace_id')
+      .execute(),
   ]);
   for (const r of buckets) counts.get(r.namespace_id)!.bucketCount = Number(r.n);
   for (const r of objects) counts.get(r.namespace_id)!.objectCount = Number(r.n);
+  for (const r of collections) counts.get(r.namespace_id)!.collectionCount = Number(r.n);
+  for (const r of documents) counts.get(r.namespace_id)!.documentCount = Number(r.n);
 }
