@@ -111,6 +111,8 @@ export const ConfigSchema = Type.Object({
   jobLeaseMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** On shutdown, how long running jobs may take to finish before they are aborted (and later re-run). */
   jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  /** Objects per batch chunk job: the unit a batch's work is split into, retried and written in one transaction. */
+  batchChunkSize: Type.Integer({ minimum: 1, maximum: 5_000 }),
   /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
   runJobsInApi: Type.Optional(Type.Boolean()),
   /** Where blob bytes live: `filesystem` (<dataDir>/blobs) or `s3` (an S3-compatible bucket). */
@@ -173,6 +175,7 @@ const DEFAULTS: TesseraConfig = {
   jobPollIntervalMs: 1000,
   jobLeaseMs: 30_000,
   jobShutdownTimeoutMs: 10_000,
+  batchChunkSize: 200,
   blobStore: 'filesystem',
   s3Region: 'us-east-1',
   s3ForcePathStyle: false,
@@ -266,6 +269,7 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_JOB_LEASE_MS: 'jobLeaseMs',
   TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: 'jobShutdownTimeoutMs',
   TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
+  TESSERA_BATCH_CHUNK_SIZE: 'batchChunkSize',
   TESSERA_BLOB_STORE: 'blobStore',
   TESSERA_S3_ENDPOINT: 's3Endpoint',
   TESSERA_S3_REGION: 's3Region',
@@ -299,6 +303,7 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'jobPollIntervalMs',
   'jobLeaseMs',
   'jobShutdownTimeoutMs',
+  'batchChunkSize',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);

@@ -100,6 +100,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
     blobStore: blobs,
     inference,
+    batchChunkSize: config.batchChunkSize,
   });
   services.requestUsage?.start();
   // Refuses to start while a declared job has no handler (naming it).

@@ -159,6 +159,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_JOB_LEASE_MS: '60000',
       TESSERA_JOB_SHUTDOWN_TIMEOUT_MS: '0',
       TESSERA_RUN_JOBS_IN_API: 'yes',
+      TESSERA_BATCH_CHUNK_SIZE: '50',
       TESSERA_BLOB_STORE: 's3',
       TESSERA_S3_ENDPOINT: 'http://minio:9000',
       TESSERA_S3_REGION: 'eu-west-3',
@@ -217,6 +218,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       jobLeaseMs: 60_000,
       jobShutdownTimeoutMs: 0,
       runJobsInApi: true,
+      batchChunkSize: 50,
     });
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
     assert.equal(loadConfig({ PORT: '0' }).port, 0);

@@ -36,6 +36,10 @@ import { TaskService } from './tasks/task-service.ts';
 import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
 import type { InferencePort } from './ports/inference.ts';
 import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
+import { BatchService, DEFAULT_CHUNK_SIZE } from './batches/batch-service.ts';
+import { BatchCoordinator } from './batches/batch-coordinator.ts';
+import { ChunkRunner } from './batches/chunk-runner.ts';
+import type { ExtractorLookup } from './batches/processing-deps.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -84,6 +88,10 @@ export interface Services {
   inference: InferencePort;
   /** Platform events for webhooks, published with the change they describe. */
   events: EventPublisher;
+  /** Batches of a bucket's objects (SPEC §10): CRUD, submit, cancel, retry. */
+  batches: BatchService;
+  /** What the batch jobs run: the coordinator ('batch.advance') and the chunk runner ('batch.process-chunk'). */
+  batchProcessing: { coordinator: BatchCoordinator; chunks: ChunkRunner };
 }
 
 export interface ServiceDependencies {
@@ -125,7 +133,13 @@ export interface ServiceDependencies {
   inference: InferencePort;
   /** Absent: events go nowhere (NO_EVENTS). */
   events?: EventPublisher;
+  /** Objects per batch chunk job (TESSERA_BATCH_CHUNK_SIZE). */
+  batchChunkSize?: number;
+  /** The extractor catalogue batch processing runs. */
+  extractors?: ExtractorLookup;
 }
+
+const NO_EXTRACTORS: ExtractorLookup = { get: () => undefined };
 
 export function createServices(deps: ServiceDependencies): Services {
   const cache = new AccountReadCache(deps.cacheTtlMs);
@@ -147,6 +161,20 @@ export function createServices(deps: ServiceDependencies): Services {
     chargeCredits: deps.usageAccounting,
     creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
   });
+  const events = deps.events ?? NO_EVENTS;
+  const batchProcessingDeps = {
+    store,
+    clock,
+    credits,
+    chargeCredits: deps.usageAccounting,
+    inference: deps.inference,
+    events,
+    blobs: blobStore,
+    jobs: queued.batchJobs,
+    tasks,
+    extractors: deps.extractors ?? NO_EXTRACTORS,
+  };
+  const batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -172,6 +200,8 @@ export function createServices(deps: ServiceDependencies): Services {
     blobs: deps.blobStore ?? null,
     blobTransfers: deps.blobStore ? new BlobTransferService(deps.blobStore, clock) : null,
     inference: deps.inference,
-    events: deps.events ?? NO_EVENTS,
+    events,
+    batches,
+    batchProcessing: { coordinator: new BatchCoordinator(batchProcessingDeps), chunks: new ChunkRunner(batchProcessingDeps) },
   };
 }

@@ -49,6 +49,8 @@ export interface BatchRepository {
   remove(tenant: TenantScope, batchId: string): Promise<boolean>;
   /** Object ids by position, [from, to) (all when omitted). */
   objectIds(tenant: TenantScope, batchId: string, from?: number, to?: number): Promise<string[]>;
+  /** Positions of these objects in the batch (a retry finds their chunks). */
+  objectPositions(tenant: TenantScope, batchId: string, objectIds: readonly string[]): Promise<Map<string, number>>;
   /** Appends the ids not already in the batch; returns the ids appended. */
   addObjects(tenant: TenantScope, batchId: string, objectIds: readonly string[]): Promise<string[]>;
   statsByBucket(tenant: TenantScope, bucketIds: readonly string[]): Promise<Map<string, BatchStats>>;

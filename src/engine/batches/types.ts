@@ -35,6 +35,8 @@ export interface BatchTier {
   collectionIds: string[];
   sourceType: 'bucket' | 'collection';
   sourceCollectionIds: string[] | null;
+  /** Chunks of the tier's current run (progress); 0 until it starts. */
+  chunkCount: number;
   startedAt: string | null;
   completedAt: string | null;
 }

@@ -17,12 +17,16 @@ export type JobCatalogue = {
   'upload.confirm': JobTenant & { namespace_id: string; bucket_id: string; upload_ids: string[] };
   /** A namespace's ttl_seconds ran out: deletes it (as DELETE would), due at its expires_at. */
   'namespace.expire': JobTenant & { namespace_id: string };
+  /** A batch's coordinator: starts the first tier, moves to the next once a tier has no open chunk, finishes the batch. */
+  'batch.advance': JobTenant & { namespace_id: string; batch_id: string; generation: number; step: string };
+  /** One chunk of a batch: a range of its objects through one collection of one tier, documents written in one transaction. */
+  'batch.process-chunk': JobTenant & { namespace_id: string; batch_id: string; tier_num: number; collection_id: string; chunk_index: number; generation: number };
 };
 
 export type JobName = keyof JobCatalogue & string;
 
 /** The declared names at run time; the `satisfies` line fails the build when the catalogue gains a name not listed here. */
-export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire', 'batch.advance', 'batch.process-chunk'] as const satisfies readonly JobName[];
 type Unlisted = Exclude<JobName, (typeof JOB_NAMES)[number]>;
 const everyNameListed: Unlisted extends never ? true : Unlisted = true;
 void everyNameListed;

@@ -3,7 +3,7 @@ import type { BatchChunkRepository, ChunkKey, ChunkResult } from '../../../engin
 import type { BatchChunk, BatchErrorDetail, ChunkStatus, CollectionProgress } from '../../../engine/batches/types.ts';
 import { OPEN_CHUNK_STATUSES } from '../../../engine/batches/types.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
-import { namespaceOf } from '../buckets/bucket-repository.ts';
+import { namespaceOf } from './tenant.ts';
 import type { Database } from '../database-types.ts';
 import { fromJson, toIsoOrNull, toJson } from '../row-mappers.ts';
 import type { BatchChunksTable } from './tables.ts';

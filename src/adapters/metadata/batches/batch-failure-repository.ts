@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BatchFailureRepository, ChunkKey, FailureListQuery, RetrySelection } from '../../../engine/batches/batch-repositories.ts';
 import type { BatchFailure, ErrorCategory } from '../../../engine/batches/types.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
-import { namespaceOf } from '../buckets/bucket-repository.ts';
+import { namespaceOf } from './tenant.ts';
 import type { Database } from '../database-types.ts';
 import { toIso } from '../row-mappers.ts';
 import type { BatchFailuresTable } from './tables.ts';

@@ -3,7 +3,7 @@ import type { BatchChanges, BatchListQuery, BatchRepository } from '../../../eng
 import type { Batch, BatchStats, BatchStatus, BatchTier } from '../../../engine/batches/types.ts';
 import { ACTIVE_BATCH_STATUSES } from '../../../engine/batches/types.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
-import { namespaceOf } from '../buckets/bucket-repository.ts';
+import { namespaceOf } from './tenant.ts';
 import type { Database } from '../database-types.ts';
 import { fromJson, toIso, toIsoOrNull, toJson } from '../row-mappers.ts';
 import type { BatchesTable } from './tables.ts';
@@ -143,6 +143,23 @@ export class KyselyBatchRepository implements BatchRepository {
     if (to !== undefined) q = q.where('position', '<', to);
     const rows = await q.orderBy('position', 'asc').execute();
     return rows.map((r) => r.object_id);
+  }
+
+  async objectPositions(tenant: TenantScope, batchId: string, objectIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const unique = [...new Set(objectIds)];
+    for (let i = 0; i < unique.length; i += INSERT_ROWS) {
+      const rows = await this.db
+        .selectFrom('batch_objects')
+        .select(['object_id', 'position'])
+        .where('organization_internal_id', '=', tenant.organization.internalId)
+        .where('namespace_id', '=', namespaceOf(tenant))
+        .where('batch_id', '=', batchId)
+        .where('object_id', 'in', unique.slice(i, i + INSERT_ROWS))
+        .execute();
+      for (const r of rows) out.set(r.object_id, Number(r.position));
+    }
+    return out;
   }
 
   async addObjects(tenant: TenantScope, batchId: string, objectIds: readonly string[]): Promise<string[]> {
