@@ -22,6 +22,7 @@ import bucketRoutes from './api/routes/v1/buckets/index.ts';
 import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
+import batchRoutes from './api/routes/v1/batches/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -146,6 +147,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
+  await app.register(batchRoutes, { prefix: '/v1/buckets/:bucket_identifier/batches' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

@@ -19,6 +19,7 @@ import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
+import { batchOperations } from './routes/v1/batches/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -37,6 +38,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...objectOperations,
   ...blobTransferOperations,
   ...uploadOperations,
+  ...batchOperations,
 ];
 
 /** The authenticated operations' policies. */

@@ -114,7 +114,7 @@ export class BatchService {
       updatedAt: now,
     };
     await this.store.transaction((repos) => repos.batches.insert(batch, objectIds));
-    return { ...batch, objectIds, progress: [] };
+    return { ...batch, objectIds, progress: [], extractorTypes: {} };
   }
 
   /** DRAFT only; ids already in the batch are ignored. */
@@ -373,7 +373,12 @@ export class BatchService {
 
   private async viewOf(scope: RequestScope, batch: Batch): Promise<BatchView> {
     const [objectIds, progress] = await Promise.all([this.store.batches.objectIds(scope, batch.batchId), batch.tiers.length > 0 ? this.store.batchChunks.progress(scope, batch.batchId) : Promise.resolve([])]);
-    return { ...batch, objectIds, progress };
+    const extractorTypes: Record<string, string> = {};
+    for (const id of batch.collectionIds) {
+      const c = await this.store.collections.find(scope, id);
+      extractorTypes[id] = c ? c.featureExtractor.feature_extractor_name : 'unknown';
+    }
+    return { ...batch, objectIds, progress, extractorTypes };
   }
 
   private async lockIn(repos: Repositories, scope: RequestScope, bucket: Bucket, batchId: string): Promise<Batch> {

@@ -157,6 +157,8 @@ export interface CollectionProgress {
 export interface BatchView extends Batch {
   objectIds: string[];
   progress: CollectionProgress[];
+  /** Collection id → its extractor's name (a tier's extractor_jobs group by it). */
+  extractorTypes: Record<string, string>;
 }
 
 /** Batch counts of a bucket (BucketResponse.batch_stats). */
