@@ -19,6 +19,7 @@ import secretRoutes from './api/routes/v1/secrets/index.ts';
 import namespaceRoutes from './api/routes/v1/namespaces/index.ts';
 import taskRoutes from './api/routes/v1/tasks/index.ts';
 import bucketRoutes from './api/routes/v1/buckets/index.ts';
+import collectionRoutes from './api/routes/v1/collections/index.ts';
 import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
@@ -144,6 +145,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(namespaceRoutes, { prefix: '/v1/namespaces' });
   await app.register(taskRoutes, { prefix: '/v1/tasks' });
   await app.register(bucketRoutes, { prefix: '/v1/buckets' });
+  await app.register(collectionRoutes, { prefix: '/v1/collections' });
   await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });

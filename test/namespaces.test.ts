@@ -31,7 +31,9 @@ describe(`namespaces [${BACKEND}]`, () => {
     const ns = res.json();
     assert.match(ns.namespace_id, /^ns_[a-z0-9]{20}$/);
     assert.equal(ns.namespace_name, name);
-    assert.deepEqual(ns.feature_extractors, [{ feature_extractor_name: 'text_extractor', version: 'v1', params: { model: 'small' }, feature_extractor_id: 'text_extractor_v1' }]);
+    // The requested params are kept; the model the namespace locked at creation is added (test/extractors.test.ts covers locking).
+    const locked = { embedding: { model: 'tessera_lexical_v1', dimensions: 384, outputName: 'tessera_lexical_v1', inferenceServiceId: null } };
+    assert.deepEqual(ns.feature_extractors, [{ feature_extractor_name: 'text_extractor', version: 'v1', params: { model: 'small', locked_models: locked }, feature_extractor_id: 'text_extractor_v1' }]);
     assert.deepEqual(ns.payload_indexes, [{ field_name: 'metadata.title', type: 'text', field_schema: null, is_protected: false }]);
     assert.equal(ns.bucket_count, 0);
     assert.equal(ns.expires_at, null);

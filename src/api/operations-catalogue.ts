@@ -17,6 +17,7 @@ import { usageOperations } from './routes/v1/usage/index.ts';
 import { userOperations } from './routes/v1/users/index.ts';
 import { namespaceOperations } from './routes/v1/namespaces/index.ts';
 import { bucketOperations } from './routes/v1/buckets/index.ts';
+import { collectionOperations } from './routes/v1/collections/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
 import { batchOperations } from './routes/v1/batches/index.ts';
@@ -35,6 +36,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...namespaceOperations,
   ...taskOperations,
   ...bucketOperations,
+  ...collectionOperations,
   ...objectOperations,
   ...blobTransferOperations,
   ...uploadOperations,

@@ -20,6 +20,8 @@ import type { UrlFetcher } from './ports/url-fetcher.ts';
 import { SecretService, type KeyMismatch } from './secrets/secret-service.ts';
 import { NamespaceResolution } from './scope/namespace-resolution.ts';
 import { NamespaceService, type NamespaceDeletionScheduler } from './namespaces/namespace-service.ts';
+import { ExtractorRegistry } from './extractors/extractor-registry.ts';
+import { CollectionService } from './collections/collection-service.ts';
 import { ServiceUnavailableError } from './errors.ts';
 import type { BlobStore } from './ports/blob-store.ts';
 import { BlobTransferService } from './blobs/blob-transfer-service.ts';
@@ -66,6 +68,10 @@ export interface Services {
   objects: ObjectService;
   /** Presigned uploads (SPEC §9). */
   uploads: UploadService;
+  /** The feature extractor catalogue (SPEC §14). */
+  extractors: ExtractorRegistry;
+  /** Collections of a namespace (SPEC §12). */
+  collections: CollectionService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -148,7 +154,8 @@ export function createServices(deps: ServiceDependencies): Services {
   const credits = new CreditService(store, clock);
   const tasks = new TaskService(store, clock);
   const queued = deps.jobQueue ? queuedOperations(tasks, deps.jobQueue, clock) : UNQUEUED;
-  const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions);
+  const extractors = new ExtractorRegistry();
+  const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions, extractors, deps.inference);
   const namespaceResolution = new NamespaceResolution(namespaces);
   const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? queued.bucketDeletions);
   const blobStore = deps.blobStore ?? null;
@@ -189,6 +196,8 @@ export function createServices(deps: ServiceDependencies): Services {
     buckets,
     objects,
     uploads,
+    extractors,
+    collections: new CollectionService(store, clock, extractors, deps.events ?? NO_EVENTS),
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

@@ -1,5 +1,6 @@
 // Namespaces as Mixpeek's NamespaceModel.
 import { extractorId } from '../../engine/namespaces/namespace-config.ts';
+import { vectorInferenceMap } from '../../engine/extractors/locked-models.ts';
 import type { NamespaceWithCounts } from '../../engine/namespaces/types.ts';
 import type { ListNamespacesResponseBody, NamespaceModelBody } from '../schemas/namespaces.ts';
 import { toPagination } from './pagination.ts';
@@ -18,7 +19,7 @@ export function toNamespaceModel(ns: NamespaceWithCounts): NamespaceModelBody {
     collection_count: ns.counts.collectionCount,
     object_count: ns.counts.objectCount,
     auto_create_indexes: ns.autoCreateIndexes,
-    vector_inference_map: null,
+    vector_inference_map: vectorInferenceMap(ns.featureExtractors),
     expires_at: ns.expiresAt,
     created_at: ns.createdAt,
     updated_at: ns.updatedAt,

@@ -30,6 +30,12 @@ export interface CollectionExtractor {
   input_mappings: Record<string, string>;
   field_passthrough: FieldPassthrough[];
   include_all_source_fields: boolean;
+  /**
+   * The namespace's locked params for this extractor at the collection's creation, models under
+   * `locked_models` (read them with extractors/locked-models.ts lockedModelsOf). Always set by
+   * CollectionService; optional only so records built elsewhere (tests) need not carry it.
+   */
+  params?: Record<string, unknown>;
 }
 
 export type CollectionStatus = 'ACTIVE' | 'DELETING';

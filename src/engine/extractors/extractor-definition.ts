@@ -26,7 +26,13 @@ export interface VectorIndexDefinition {
 /** The models a namespace fixed for one extractor at creation (stored in the namespace's feature_extractors[].params). */
 export interface LockedModels {
   /** Extractor output (e.g. 'embedding') → model name of the inference port. */
-  [output: string]: { model: string; dimensions: number; outputName: string };
+  [output: string]: {
+    model: string;
+    dimensions: number;
+    outputName: string;
+    /** Where the weights come from ('org/model'), null for the built-in lexical model; absent in older records. */
+    inferenceServiceId?: string | null;
+  };
 }
 
 /** One field of an output schema (bucket-schema-like: { type, description }). */
@@ -76,6 +82,11 @@ export interface ExtractorDefinition {
   positionFields: string[];
   costs: ExtractorCost;
   /**
+   * True for an extractor that locks no models and writes no vectors (passthrough): a collection
+   * may use it whether or not its namespace lists it. Absent: false.
+   */
+  modelFree?: boolean;
+  /**
    * Picks the models for a new namespace from what the inference port has now (and the namespace's
    * requested params); throws a BadRequestError naming what is missing. The result is stored in the
    * namespace and never re-picked.
@@ -87,6 +98,11 @@ export interface ExtractorDefinition {
   outputFields(parameters: Record<string, unknown>): OutputFields;
   /** Credits for a batch of inputs (charged before, refunded for what was not done). */
   creditsFor(inputs: readonly ExtractionInput[], parameters: Record<string, unknown>): number;
+  /**
+   * Optional checks across parameters after the schema and defaults (resolveParameters): throws a
+   * BadRequestError naming the parameter (`at` is its path prefix in the request).
+   */
+  checkParameters?(parameters: Record<string, unknown>, at: string): void;
   /** Runs the extractor over a chunk of inputs: one array of documents per input, in order. */
   extract(inputs: readonly ExtractionInput[], context: ExtractionContext): Promise<ExtractedDocument[][]>;
 }

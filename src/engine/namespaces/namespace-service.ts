@@ -4,6 +4,9 @@ import { newId } from '../../lib/ids.ts';
 import { assertWithinQuota } from '../accounts/quotas.ts';
 import { AlreadyExistsError, BadRequestError, NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ExtractorRegistry } from '../extractors/extractor-registry.ts';
+import { LOCKED_MODELS_PARAM } from '../extractors/locked-models.ts';
+import type { InferencePort } from '../ports/inference.ts';
 import { UniqueViolation, type MetadataStore } from '../ports/metadata-store.ts';
 import type { Repositories } from '../ports/unit-of-work.ts';
 import type { NamespaceDirectory } from '../scope/namespace-resolution.ts';
@@ -12,7 +15,7 @@ import type { Organization } from '../accounts/types.ts';
 import type { NamespaceListFilter } from './namespace-repositories.ts';
 import { assertNamespaceName, MAX_TTL_SECONDS, MIN_TTL_SECONDS, normaliseFeatureExtractors, normalisePayloadIndexes, type FeatureExtractorInput, type PayloadIndexInput } from './namespace-config.ts';
 import { assertNamespaceReach, namespaceReach } from './namespace-reach.ts';
-import type { Namespace, NamespaceChanges, NamespaceWithCounts } from './types.ts';
+import type { FeatureExtractorConfig, Namespace, NamespaceChanges, NamespaceWithCounts } from './types.ts';
 import { NO_COUNTS } from './types.ts';
 
 export interface NewNamespace {
@@ -65,6 +68,8 @@ export class NamespaceService implements NamespaceDirectory {
     private readonly store: MetadataStore,
     private readonly clock: Clock,
     private readonly deletions: NamespaceDeletionScheduler,
+    private readonly extractors: ExtractorRegistry,
+    private readonly inference: InferencePort,
   ) {}
 
   /** The directory admission resolves X-Namespace with (by id or by name, live namespaces only). */
@@ -76,8 +81,8 @@ export class NamespaceService implements NamespaceDirectory {
   async create(scope: RequestScope, input: NewNamespace): Promise<NamespaceWithCounts> {
     assertNamespaceReach(scope, '*', 'modify_infrastructure');
     assertNamespaceName(input.namespaceName);
-    const featureExtractors = normaliseFeatureExtractors(input.featureExtractors);
     const payloadIndexes = normalisePayloadIndexes(input.payloadIndexes);
+    const featureExtractors = await this.lockExtractors(normaliseFeatureExtractors(input.featureExtractors));
     if (input.ttlSeconds !== null && (input.ttlSeconds < MIN_TTL_SECONDS || input.ttlSeconds > MAX_TTL_SECONDS)) {
       throw new BadRequestError(`ttl_seconds must be between ${MIN_TTL_SECONDS} and ${MAX_TTL_SECONDS}`, { field: 'ttl_seconds' });
     }
@@ -105,6 +110,20 @@ export class NamespaceService implements NamespaceDirectory {
       if (namespace.expiresAt) await this.deletions.scheduleExpiry(repos, scope, namespace);
     });
     return { ...namespace, counts: { ...NO_COUNTS } };
+  }
+
+  /**
+   * Checks each extractor against the catalogue (unknown name or version: 400 naming the known
+   * ones) and locks its models now (SPEC §6: they fix vector dimensions), into params.locked_models.
+   */
+  private async lockExtractors(configs: FeatureExtractorConfig[]): Promise<FeatureExtractorConfig[]> {
+    const definitions = configs.map((fe, i) => this.extractors.require(fe.feature_extractor_name, fe.version, `feature_extractors[${i}]`));
+    return Promise.all(
+      configs.map(async (fe, i) => {
+        const locked = await definitions[i]!.lockModels(this.inference, fe.params);
+        return { ...fe, params: { ...(fe.params ?? {}), [LOCKED_MODELS_PARAM]: locked } };
+      }),
+    );
   }
 
   async get(scope: RequestScope, identifier: string): Promise<NamespaceWithCounts> {

@@ -34,8 +34,8 @@ export class KyselyCollectionRepository implements CollectionRepository {
           collection_name: c.collectionName,
           description: c.description,
           source: toJson(c.source),
-          input_schema: toJson(c.inputSchema),
-          output_schema: toJson(c.outputSchema),
+          input_schema: toJson(fieldsToJson(c.inputSchema)),
+          output_schema: toJson(fieldsToJson(c.outputSchema)),
           feature_extractor: toJson(c.featureExtractor),
           vector_indexes: toJson(c.vectorIndexes),
           tier: c.tier,
@@ -154,6 +154,15 @@ export class KyselyCollectionRepository implements CollectionRepository {
   }
 }
 
+/** Schemas as [name, field] pairs: PostgreSQL's jsonb does not keep key order, and a schema's order is what clients see. */
+function fieldsToJson(fields: OutputFields): [string, OutputFields[string]][] {
+  return Object.entries(fields);
+}
+
+function fieldsFromJson(value: unknown): OutputFields {
+  return Object.fromEntries(fromJson<[string, OutputFields[string]][]>(value));
+}
+
 /** The fields list filters read from JSON (see collection-list.ts). */
 function attributesOf(c: Pick<Collection, 'enabled' | 'metadata' | 'source' | 'featureExtractor'>): Record<string, unknown> {
   return {
@@ -172,8 +181,8 @@ function toCollection(row: Selectable<CollectionsTable>): Collection {
     collectionName: row.collection_name,
     description: row.description,
     source: fromJson<CollectionSource>(row.source),
-    inputSchema: fromJson<OutputFields>(row.input_schema),
-    outputSchema: fromJson<OutputFields>(row.output_schema),
+    inputSchema: fieldsFromJson(row.input_schema),
+    outputSchema: fieldsFromJson(row.output_schema),
     featureExtractor: fromJson<CollectionExtractor>(row.feature_extractor),
     vectorIndexes: fromJson<VectorIndexDefinition[]>(row.vector_indexes),
     tier: row.tier,

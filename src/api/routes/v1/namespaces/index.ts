@@ -7,8 +7,10 @@ import getNamespace from './get-namespace.ts';
 import listNamespaces from './list-namespaces.ts';
 import patchNamespace from './patch-namespace.ts';
 import updateNamespace from './update-namespace.ts';
+import listNamespaceExtractors from './list-namespace-extractors.ts';
+import getNamespaceExtractor from './get-namespace-extractor.ts';
 
-export const namespaceOperations = [createNamespace, listNamespaces, getNamespace, updateNamespace, patchNamespace, deleteNamespace];
+export const namespaceOperations = [createNamespace, listNamespaces, getNamespace, updateNamespace, patchNamespace, deleteNamespace, listNamespaceExtractors, getNamespaceExtractor];
 
 /** /v1/namespaces: the organization's namespaces, addressed by id or name (no X-Namespace). */
 const namespaces: FastifyPluginAsyncTypebox = async (scope) => {
