@@ -23,6 +23,8 @@ import collectionRoutes from './api/routes/v1/collections/index.ts';
 import objectRoutes from './api/routes/v1/objects/index.ts';
 import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
+import documentRoutes, { documentLineage as documentLineageRoutes } from './api/routes/v1/documents/index.ts';
+import objectLineageRoutes from './api/routes/v1/object-lineage/index.ts';
 import batchRoutes from './api/routes/v1/batches/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
@@ -149,6 +151,9 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(objectRoutes, { prefix: '/v1/buckets/:bucket_identifier/objects' });
   await app.register(blobTransferRoutes, { prefix: '/v1/blob-transfer' });
   await app.register(uploadRoutes, { prefix: '/v1/buckets/:bucket_identifier/uploads' });
+  await app.register(documentRoutes, { prefix: '/v1/collections/:collection_identifier/documents' });
+  await app.register(documentLineageRoutes);
+  await app.register(objectLineageRoutes, { prefix: '/v1/objects' });
   await app.register(batchRoutes, { prefix: '/v1/buckets/:bucket_identifier/batches' });
   if (options.extend) await options.extend(app);
 

@@ -20,6 +20,8 @@ import { bucketOperations } from './routes/v1/buckets/index.ts';
 import { collectionOperations } from './routes/v1/collections/index.ts';
 import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
+import { documentLineageOperations, documentOperations } from './routes/v1/documents/index.ts';
+import { objectLineageOperations } from './routes/v1/object-lineage/index.ts';
 import { batchOperations } from './routes/v1/batches/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
@@ -40,6 +42,9 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...objectOperations,
   ...blobTransferOperations,
   ...uploadOperations,
+  ...documentOperations,
+  ...documentLineageOperations,
+  ...objectLineageOperations,
   ...batchOperations,
 ];
 

@@ -37,6 +37,8 @@ import type { JobQueue } from './ports/job-queue.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
 import type { InferencePort } from './ports/inference.ts';
+import { DocumentService } from './documents/document-service.ts';
+import { DocumentLineageService } from './documents/document-lineage.ts';
 import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
 import { BatchService, DEFAULT_CHUNK_SIZE } from './batches/batch-service.ts';
 import { BatchCoordinator } from './batches/batch-coordinator.ts';
@@ -72,6 +74,10 @@ export interface Services {
   extractors: ExtractorRegistry;
   /** Collections of a namespace (SPEC §12). */
   collections: CollectionService;
+  /** Documents of a collection (SPEC §13): CRUD, lists, batch/bulk updates and deletes, aggregation. */
+  documents: DocumentService;
+  /** Lineage of documents and objects (SPEC §13.3). */
+  documentLineage: DocumentLineageService;
   /** null when rate limiting is switched off. */
   rateLimits: RateLimitPolicy | null;
   /** Failed authentications per client address; null when switched off (limit 0). */
@@ -198,6 +204,8 @@ export function createServices(deps: ServiceDependencies): Services {
     uploads,
     extractors,
     collections: new CollectionService(store, clock, extractors, deps.events ?? NO_EVENTS),
+    documents: new DocumentService(store, clock),
+    documentLineage: new DocumentLineageService(store, namespaceResolution),
     rateLimits: deps.rateLimitCounter && deps.rateLimiting !== false ? new RateLimitPolicy(deps.rateLimitCounter) : null,
     authFailures: deps.rateLimitCounter && deps.authFailureLimit ? new AuthFailureThrottle(deps.rateLimitCounter, deps.authFailureLimit) : null,
     requestUsage,

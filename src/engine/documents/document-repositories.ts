@@ -33,8 +33,8 @@ export interface DocumentRepository {
   countInOrganization(tenant: TenantScope): Promise<number>;
   deleteAllInCollection(tenant: TenantScope, collectionId: string): Promise<number>;
 
-  /** One page (limit + 1 rows, for toPage) of a collection's documents; total only when the query asks. */
-  list(tenant: TenantScope, collectionId: string, query: ListQuery, options?: ReadOptions): Promise<{ documents: StoredDocument[]; total: number | null }>;
+  /** One page (limit + 1 rows, for toPage) of a collection's documents; the total (and their source blobs) only when the query asks. */
+  list(tenant: TenantScope, collectionId: string, query: ListQuery, options?: ReadOptions): Promise<{ documents: StoredDocument[]; total: number | null; totalSourceBlobs: number | null }>;
   /** Documents matching a filter, in document id order after `afterDocumentId` (keyset paging for bulk work); no vectors. */
   scan(tenant: TenantScope, collectionId: string, filter: FilterNode | null, afterDocumentId: string | null, limit: number): Promise<StoredDocument[]>;
   aggregate(tenant: TenantScope, collectionId: string, query: AggregateQuery): Promise<AggregateRow[]>;
@@ -47,6 +47,10 @@ export interface DocumentRepository {
   /** Deletes what the filter matches; returns how many. */
   deleteMatching(tenant: TenantScope, collectionId: string, filter: FilterNode | null): Promise<number>;
 
+  /** The namespace of a document of the organization (the lineage route addressed without X-Namespace). */
+  namespaceOfDocument(tenant: TenantScope, documentId: string): Promise<string | undefined>;
+  /** The namespace holding documents made from this object, in the organization (the object may be gone). */
+  namespaceOfRootObject(tenant: TenantScope, objectId: string): Promise<string | undefined>;
   /** A document of the namespace in whatever collection (lineage walks across collections); no vectors. */
   findInNamespace(tenant: TenantScope, documentId: string): Promise<StoredDocument | undefined>;
   /** Every document whose root is this object, optionally only in these collections, oldest first, up to `cap`; no vectors. */

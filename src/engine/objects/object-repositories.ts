@@ -34,6 +34,8 @@ export interface ObjectRepository {
   /** The bucket's objects, oldest first, at most `cap` (lists and aggregations filter them in the engine). */
   scan(tenant: TenantScope, bucketId: string, cap: number): Promise<BucketObject[]>;
   countInOrganization(tenant: TenantScope): Promise<number>;
+  /** An object of the organization by id, in whatever namespace (routes addressed by object id without X-Namespace; lineage). */
+  findAnywhere(tenant: TenantScope, objectId: string): Promise<BucketObject | undefined>;
   /** Removes every object row of the bucket (the purge); returns how many. */
   deleteAllInBucket(tenant: TenantScope, bucketId: string): Promise<number>;
 }

@@ -155,6 +155,13 @@ export class KyselyObjectRepository implements ObjectRepository {
     return Number(row.n);
   }
 
+  async findAnywhere(tenant: TenantScope, objectId: string): Promise<BucketObject | undefined> {
+    let q = this.db.selectFrom('objects').selectAll().where('organization_internal_id', '=', tenant.organization.internalId).where('object_id', '=', objectId);
+    if (tenant.namespace !== null) q = q.where('namespace_id', '=', tenant.namespace.namespaceId);
+    const row = await q.executeTakeFirst();
+    return row && toObject(row);
+  }
+
   async deleteAllInBucket(tenant: TenantScope, bucketId: string): Promise<number> {
     await this.db.deleteFrom('object_blobs').where('bucket_id', '=', bucketId).where('object_id', 'in', this.inBucket(tenant, bucketId).select('object_id')).execute();
     const result = await this.db

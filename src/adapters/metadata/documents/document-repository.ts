@@ -7,6 +7,7 @@ import { namespaceOf } from '../buckets/bucket-repository.ts';
 import type { Database } from '../database-types.ts';
 import { runAggregateQuery } from '../query/index.ts';
 import { fromJson, toIso, toJson } from '../row-mappers.ts';
+import { backendOf } from '../buckets/object-list.ts';
 import { documentCompiler, documentSearch } from './document-list.ts';
 import type { DocumentsTable } from './tables.ts';
 import { bytesToVector, vectorToBytes } from './vector-bytes.ts';
@@ -203,16 +204,22 @@ export class KyselyDocumentRepository implements DocumentRepository {
     return Number(result.numDeletedRows);
   }
 
-  async list(tenant: TenantScope, collectionId: string, query: ListQuery, options: ReadOptions = {}): Promise<{ documents: StoredDocument[]; total: number | null }> {
+  async list(tenant: TenantScope, collectionId: string, query: ListQuery, options: ReadOptions = {}): Promise<{ documents: StoredDocument[]; total: number | null; totalSourceBlobs: number | null }> {
     const compiler = documentCompiler(this.db);
     const filtered = this.inCollection(tenant, collectionId).where(sql<SqlBool>`(${compiler.filter(query.filter)} AND ${documentSearch(this.db, compiler, query.search, query.caseSensitive)})`);
     const order = query.sort.length > 0 ? compiler.orderBy(query.sort) : sql`created_at DESC, document_id DESC`;
     const [rows, total] = await Promise.all([
       filtered.selectAll().orderBy(order).limit(query.limit + 1).offset(query.offset).execute(),
-      query.includeTotal ? filtered.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow() : Promise.resolve(null),
+      query.includeTotal
+        ? filtered.select((eb) => [eb.fn.countAll().as('n'), sql<number | string | null>`sum(${backendOf(this.db) === 'postgres' ? sql`jsonb_array_length(source_blobs)` : sql`json_array_length(source_blobs)`})`.as('blobs')]).executeTakeFirstOrThrow()
+        : Promise.resolve(null),
     ]);
     const documents = rows.map(toDocument);
-    return { documents: options.withVectors ? await this.withVectors(tenant, documents) : documents, total: total === null ? null : Number(total.n) };
+    return {
+      documents: options.withVectors ? await this.withVectors(tenant, documents) : documents,
+      total: total === null ? null : Number(total.n),
+      totalSourceBlobs: total === null ? null : Number(total.blobs ?? 0),
+    };
   }
 
   async scan(tenant: TenantScope, collectionId: string, filter: FilterNode | null, afterDocumentId: string | null, limit: number): Promise<StoredDocument[]> {
@@ -291,6 +298,27 @@ export class KyselyDocumentRepository implements DocumentRepository {
       .where('namespace_id', '=', namespaceOf(tenant))
       .where('document_id', 'in', [...documentIds])
       .execute();
+  }
+
+  async namespaceOfDocument(tenant: TenantScope, documentId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('documents')
+      .select('namespace_id')
+      .where('organization_internal_id', '=', tenant.organization.internalId)
+      .where('document_id', '=', documentId)
+      .executeTakeFirst();
+    return row?.namespace_id;
+  }
+
+  async namespaceOfRootObject(tenant: TenantScope, objectId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('documents')
+      .select('namespace_id')
+      .where('organization_internal_id', '=', tenant.organization.internalId)
+      .where('root_object_id', '=', objectId)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.namespace_id;
   }
 
   async findInNamespace(tenant: TenantScope, documentId: string): Promise<StoredDocument | undefined> {
