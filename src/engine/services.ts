@@ -147,11 +147,9 @@ export interface ServiceDependencies {
   events?: EventPublisher;
   /** Objects per batch chunk job (TESSERA_BATCH_CHUNK_SIZE). */
   batchChunkSize?: number;
-  /** The extractor catalogue batch processing runs. */
+  /** The extractor catalogue batch processing runs (default: the built-in registry). */
   extractors?: ExtractorLookup;
 }
-
-const NO_EXTRACTORS: ExtractorLookup = { get: () => undefined };
 
 export function createServices(deps: ServiceDependencies): Services {
   const cache = new AccountReadCache(deps.cacheTtlMs);
@@ -185,7 +183,7 @@ export function createServices(deps: ServiceDependencies): Services {
     blobs: blobStore,
     jobs: queued.batchJobs,
     tasks,
-    extractors: deps.extractors ?? NO_EXTRACTORS,
+    extractors: deps.extractors ?? extractors,
   };
   const batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;

@@ -13,6 +13,8 @@ import type { Collection } from '../collections/types.ts';
 import type { StoredDocument } from '../documents/types.ts';
 import type { ExtractedDocument, ExtractionInput, ExtractorDefinition, LockedModels } from '../extractors/extractor-definition.ts';
 import { ModelUnavailableError } from '../ports/inference.ts';
+import { lockedModelsOf } from '../extractors/locked-models.ts';
+import { extractorIdOf as registryIdOf } from '../extractors/extractor-registry.ts';
 import type { Repositories } from '../ports/unit-of-work.ts';
 import { matches } from '../query/index.ts';
 import type { RequestScope } from '../scope/request-scope.ts';
@@ -43,9 +45,6 @@ export type ChunkOutcome =
   | { outcome: 'failed'; error: string }
   | { outcome: 'skipped'; reason: string };
 
-/** Where the namespace keeps the models an extractor locked (extractors/locked-models.ts). */
-const LOCKED_MODELS_PARAM = 'locked_models';
-
 /** The batch was canceled, deleted or moved to another run while this chunk ran: nothing is written. */
 class StaleChunk extends Error {}
 
@@ -67,7 +66,7 @@ interface Prepared {
 }
 
 export function extractorIdOf(collection: Collection): string {
-  return `${collection.featureExtractor.feature_extractor_name}_${collection.featureExtractor.version}`;
+  return registryIdOf(collection.featureExtractor.feature_extractor_name, collection.featureExtractor.version);
 }
 
 export function creditOperation(collection: Collection): string {
@@ -78,10 +77,9 @@ export function chunkReference(key: ChunkKey, generation: number): string {
   return `batch:${key.batchId}:t${key.tierNum}:c${key.collectionId}:${key.chunkIndex}:g${generation}`;
 }
 
-function lockedModelsOf(collection: Collection): LockedModels {
-  const params = (collection.featureExtractor as { params?: Record<string, unknown> }).params;
-  const locked = params?.[LOCKED_MODELS_PARAM];
-  return locked !== null && typeof locked === 'object' && !Array.isArray(locked) ? (locked as LockedModels) : {};
+/** The models the namespace locked for the collection's extractor, as the collection recorded them at creation. */
+function lockedFor(collection: Collection): LockedModels {
+  return lockedModelsOf({ params: collection.featureExtractor.params ?? null });
 }
 
 export class ChunkRunner {
@@ -255,7 +253,7 @@ export class ChunkRunner {
   /** The extractor over the ready items; an input that makes it throw is found by running the others one by one. */
   private async extract(definition: ExtractorDefinition, ready: readonly Ready[], collection: Collection, signal: AbortSignal): Promise<(ExtractedDocument[] | Error)[]> {
     if (ready.length === 0) return [];
-    const context = { inference: this.deps.inference, locked: lockedModelsOf(collection), parameters: collection.featureExtractor.parameters, signal };
+    const context = { inference: this.deps.inference, locked: lockedFor(collection), parameters: collection.featureExtractor.parameters, signal };
     try {
       const out = await definition.extract(ready.map((r) => r.input), context);
       if (out.length !== ready.length) throw new Error(`extractor ${definition.name} returned ${out.length} results for ${ready.length} inputs`);

@@ -92,7 +92,9 @@ export function documentItem(doc: StoredDocument): SourceItem {
 export type BlobValue = string | { blob_id: string; blob_property: string; type: string; url: string; storage_key: string | null; mime_type: string; size_bytes: number };
 
 /** Reads the value at `path`, blobs included (texts must have been loaded with loadBlobTexts). */
-export function valueAt(item: SourceItem, path: string, texts: ReadonlyMap<string, string>): unknown {
+export function valueAt(item: SourceItem, given: string, texts: ReadonlyMap<string, string>): unknown {
+  // Mixpeek's docs prefix source fields with "payload."; the field itself is meant.
+  const path = given.startsWith('payload.') && readPath(item.record, given) === undefined ? given.slice('payload.'.length) : given;
   const direct = readPath(item.record, path);
   if (direct !== undefined) return direct;
   const blob = item.blobs.get(path);
@@ -108,7 +110,8 @@ function blobValue(blob: BlobRecord, texts: ReadonlyMap<string, string>): BlobVa
 /** The blobs of an object that these paths name (for loading and for the documents' source_blobs). */
 export function blobsNamed(item: SourceItem, paths: readonly string[]): BlobRecord[] {
   const out: BlobRecord[] = [];
-  for (const p of paths) {
+  for (const given of paths) {
+    const p = given.startsWith('payload.') && readPath(item.record, given) === undefined ? given.slice('payload.'.length) : given;
     if (readPath(item.record, p) !== undefined) continue;
     const blob = item.blobs.get(p);
     if (blob && !out.includes(blob)) out.push(blob);
