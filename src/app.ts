@@ -30,6 +30,7 @@ import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
 import type { Clock } from './engine/ports/clock.ts';
+import type { ExtractorDefinition } from './engine/extractors/extractor-definition.ts';
 import type { TesseraConfig } from './config.ts';
 import type { BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
@@ -54,6 +55,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** A blob store the caller opened (tests); otherwise the configured one. */
   blobStore?: BlobStore;
+  /** Extractors added to the built-in catalogue (tests). */
+  extraExtractors?: readonly ExtractorDefinition[];
 }
 
 /** Opens an API runtime from config and serves it; closing the app closes the runtime. */
@@ -63,6 +66,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     logger: createLogger(config, options.logStream),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.blobStore ? { blobStore: options.blobStore } : {}),
+    ...(options.extraExtractors ? { extraExtractors: options.extraExtractors } : {}),
   });
   try {
     return await addHttp(runtime, options, true);

@@ -43,7 +43,6 @@ import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
 import { BatchService, DEFAULT_CHUNK_SIZE } from './batches/batch-service.ts';
 import { BatchCoordinator } from './batches/batch-coordinator.ts';
 import { ChunkRunner } from './batches/chunk-runner.ts';
-import type { ExtractorLookup } from './batches/processing-deps.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -147,8 +146,8 @@ export interface ServiceDependencies {
   events?: EventPublisher;
   /** Objects per batch chunk job (TESSERA_BATCH_CHUNK_SIZE). */
   batchChunkSize?: number;
-  /** The extractor catalogue batch processing runs (default: the built-in registry). */
-  extractors?: ExtractorLookup;
+  /** The extractor catalogue (default: the built-in extractors; tests add their own). */
+  extractors?: ExtractorRegistry;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -158,7 +157,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const credits = new CreditService(store, clock);
   const tasks = new TaskService(store, clock);
   const queued = deps.jobQueue ? queuedOperations(tasks, deps.jobQueue, clock) : UNQUEUED;
-  const extractors = new ExtractorRegistry();
+  const extractors = deps.extractors ?? new ExtractorRegistry();
   const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions, extractors, deps.inference);
   const namespaceResolution = new NamespaceResolution(namespaces);
   const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? queued.bucketDeletions);
@@ -166,7 +165,9 @@ export function createServices(deps: ServiceDependencies): Services {
   const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
   // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
   let uploads: UploadService | undefined;
-  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!));
+  // Objects submit batches (auto_process) and batches read objects: bound late.
+  let batches: BatchService | undefined;
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!), () => batches!);
   const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
   uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? queued.uploadConfirmations, {
     chargeCredits: deps.usageAccounting,
@@ -183,9 +184,9 @@ export function createServices(deps: ServiceDependencies): Services {
     blobs: blobStore,
     jobs: queued.batchJobs,
     tasks,
-    extractors: deps.extractors ?? extractors,
+    extractors,
   };
-  const batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
+  batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),

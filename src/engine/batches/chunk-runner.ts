@@ -415,6 +415,7 @@ export class ChunkRunner {
         completedAt: now,
       });
       if (!finished) throw new StaleChunk();
+      const retried = new Map(previousFailures.map((f) => [f.sourceId, f.retryCount]));
       // Items that now succeeded (and whole-chunk failures recorded by root object) are no longer failed.
       await repos.batchFailures.clear(scope, key.batchId, key.tierNum, key.collectionId, [...o.succeededIds, ...o.rootIds]);
       await repos.batchFailures.record(
@@ -429,7 +430,7 @@ export class ChunkRunner {
           errorType: e.category,
           message: e.message,
           stage: e.stage,
-          retryCount: 0,
+          retryCount: retried.get(e.sourceId) ?? 0,
           status: 'failed',
           createdAt: now,
           updatedAt: now,

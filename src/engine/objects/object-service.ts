@@ -38,6 +38,12 @@ export interface UploadResolver {
   resolve(scope: RequestScope, bucket: Bucket, uploadId: string): Promise<ResolvedUpload | undefined>;
 }
 
+/** auto_process=true: submits a batch of the new objects in the creating transaction (the batches module provides it). */
+export interface AutoProcessor {
+  /** Returns the batch id, or null when no collection processes the bucket. */
+  scheduleIn(repos: Repositories, scope: RequestScope, bucket: Bucket, objectIds: readonly string[]): Promise<string | null>;
+}
+
 export interface ObjectWithBlobUrls extends BucketObject {
   /** blob_id → presigned GET URL, when asked for. */
   presignedUrls?: Map<string, string>;
@@ -81,6 +87,8 @@ export class ObjectService {
     private readonly intake: BlobIntake | null,
     private readonly blobStore: BlobStore | null,
     private readonly uploads: UploadResolver | null,
+    /** Bound late: batches are built over objects. */
+    private readonly autoProcessor: (() => AutoProcessor) | null = null,
   ) {}
 
   /** The bucket a route addresses and the scope inside its namespace. */
@@ -89,7 +97,7 @@ export class ObjectService {
     return { scope: inner, bucket: await this.buckets.require(this.store, inner, bucketIdentifier) };
   }
 
-  async create(outer: RequestScope, bucketIdentifier: string, body: Record<string, unknown>, requestedPolicy: string | null): Promise<BucketObject> {
+  async create(outer: RequestScope, bucketIdentifier: string, body: Record<string, unknown>, requestedPolicy: string | null, autoProcess = false): Promise<BucketObject> {
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'write_data');
     const policy = resolveUniqueKeyPolicy(requestedPolicy, bucket.uniqueKey);
     const prepared = this.prepare(scope, bucket, body, 'blobs');
@@ -103,7 +111,9 @@ export class ObjectService {
     try {
       const { object, replaced } = await this.store.transaction(async (repos) => {
         await repos.organizations.lock(scope.organization.internalId);
-        return this.write(repos, scope, bucket, objectId, prepared, blobs, policy);
+        const written = await this.write(repos, scope, bucket, objectId, prepared, blobs, policy);
+        if (autoProcess) await this.autoProcess(repos, scope, bucket, [written.object.objectId]);
+        return written;
       });
       if (replaced) await this.deleteBlobBytes(replaced, object.blobs);
       return object;
@@ -114,7 +124,7 @@ export class ObjectService {
   }
 
   /** Up to 100 objects; each fails or succeeds on its own. One transaction writes all that passed. */
-  async createBatch(outer: RequestScope, bucketIdentifier: string, bodies: readonly unknown[]): Promise<BatchResult> {
+  async createBatch(outer: RequestScope, bucketIdentifier: string, bodies: readonly unknown[], autoProcess = false): Promise<BatchResult> {
     if (bodies.length === 0 || bodies.length > MAX_BATCH_OBJECTS) throw new BadRequestError(`objects must hold 1-${MAX_BATCH_OBJECTS} objects`, { field: 'objects' });
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'write_data');
     const policy = resolveUniqueKeyPolicy(null, bucket.uniqueKey);
@@ -176,6 +186,7 @@ export class ObjectService {
             assertWithinQuota(org, 'objects', await repos.objects.countInOrganization(scope), inserts.length);
           }
           await repos.objects.insertMany(inserts);
+          if (autoProcess && succeeded.length > 0) await this.autoProcess(repos, scope, bucket, succeeded.map((o) => o.objectId));
         });
       } catch (err) {
         for (const r of ready) await this.deleteBlobBytes({ objectId: r.objectId, blobs: r.blobs }, []);
@@ -185,6 +196,13 @@ export class ObjectService {
     }
     failed.sort((a, b) => a.index - b.index);
     return { succeeded, failed };
+  }
+
+  /** In the creating transaction: the objects are processed only if that commits. */
+  private async autoProcess(repos: Repositories, scope: RequestScope, bucket: Bucket, objectIds: string[]): Promise<void> {
+    const processor = this.autoProcessor?.();
+    if (!processor) throw new ServiceUnavailableError('auto_process needs batch processing, which this process did not open', 5);
+    await processor.scheduleIn(repos, scope, bucket, objectIds);
   }
 
   async get(outer: RequestScope, bucketIdentifier: string, objectId: string, presign: boolean): Promise<ObjectWithBlobUrls> {
