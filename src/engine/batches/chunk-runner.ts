@@ -358,6 +358,10 @@ export class ChunkRunner {
 
   private async refundAll(scope: RequestScope, key: ChunkKey, generation: number, collection: Collection | null, spentMillis: number): Promise<void> {
     if (spentMillis <= 0 || !collection) return;
+    // Another run of the same chunk finished it (this one lost its lease while running): the spend
+    // is shared (keyed by the chunk) and that run settled it. Only work that will not happen is refunded.
+    const now = await this.deps.store.batchChunks.find(scope, key);
+    if (now && now.generation === generation && (now.status === 'completed' || now.status === 'failed')) return;
     await this.deps.store.transaction((repos) => this.deps.credits.refundIn(repos, scope, creditOperation(collection), spentMillis, chunkReference(key, generation)));
   }
 
