@@ -437,9 +437,10 @@ describe(`batches [${BACKEND}]`, () => {
     await ok('POST', `${url}/submit`, {});
     const canceled = await ok('POST', `${url}/cancel`);
     assert.equal(canceled.status, 'CANCELED');
-    assert.equal(canceled.task_id, batch.task_id ?? canceled.task_id);
     const b = await ok('GET', url);
     assert.equal(b.status, 'CANCELED');
+    assert.equal(canceled.task_id, b.task_id);
+    assert.ok(b.tier_tasks.every((tt: Json) => tt.status === 'CANCELED' || tt.status === 'PENDING'), JSON.stringify(b.tier_tasks.map((tt: Json) => tt.status)));
     await new Promise((r) => setTimeout(r, 500));
     const written = (await documents(col.collection_id)).length;
     assert.ok(written < 400, `canceled before the end (${written} written)`);
