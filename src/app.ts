@@ -26,10 +26,12 @@ import blobTransferRoutes from './api/routes/v1/blob-transfer/index.ts';
 import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import documentRoutes, { documentLineage as documentLineageRoutes } from './api/routes/v1/documents/index.ts';
 import objectLineageRoutes from './api/routes/v1/object-lineage/index.ts';
+import batchRoutes from './api/routes/v1/batches/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
 import type { Clock } from './engine/ports/clock.ts';
+import type { ExtractorDefinition } from './engine/extractors/extractor-definition.ts';
 import type { TesseraConfig } from './config.ts';
 import type { BootstrapResult } from './engine/accounts/bootstrap.ts';
 import type { MetadataStore } from './engine/ports/metadata-store.ts';
@@ -56,6 +58,8 @@ export interface BuildOptions {
   blobStore?: BlobStore;
   /** Neural models besides the built-in catalogue (tests register a tiny model of their own). */
   extraModels?: RuntimeOptions['extraModels'];
+  /** Extractors added to the built-in catalogue (tests). */
+  extraExtractors?: readonly ExtractorDefinition[];
 }
 
 /** Opens an API runtime from config and serves it; closing the app closes the runtime. */
@@ -66,6 +70,7 @@ export async function buildApp(config: TesseraConfig, options: BuildOptions = {}
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.blobStore ? { blobStore: options.blobStore } : {}),
     ...(options.extraModels ? { extraModels: options.extraModels } : {}),
+    ...(options.extraExtractors ? { extraExtractors: options.extraExtractors } : {}),
   });
   try {
     return await addHttp(runtime, options, true);
@@ -158,6 +163,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(documentRoutes, { prefix: '/v1/collections/:collection_identifier/documents' });
   await app.register(documentLineageRoutes);
   await app.register(objectLineageRoutes, { prefix: '/v1/objects' });
+  await app.register(batchRoutes, { prefix: '/v1/buckets/:bucket_identifier/batches' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

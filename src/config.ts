@@ -111,6 +111,8 @@ export const ConfigSchema = Type.Object({
   jobLeaseMs: Type.Integer({ minimum: 100, maximum: 3_600_000 }),
   /** On shutdown, how long running jobs may take to finish before they are aborted (and later re-run). */
   jobShutdownTimeoutMs: Type.Integer({ minimum: 0, maximum: 3_600_000 }),
+  /** Objects per batch chunk job: the unit a batch's work is split into, retried and written in one transaction. */
+  batchChunkSize: Type.Integer({ minimum: 1, maximum: 5_000 }),
   /** Run jobs in API processes too. Default: yes with the database queue, no with Redis (run `tessera worker`). */
   runJobsInApi: Type.Optional(Type.Boolean()),
   /** Webhook deliveries: attempts per event and channel, the first included (then the delivery is marked failed). */
@@ -185,6 +187,7 @@ const DEFAULTS: TesseraConfig = {
   jobShutdownTimeoutMs: 10_000,
   webhookMaxAttempts: 8,
   webhookRetryBaseMs: 30_000,
+  batchChunkSize: 200,
   blobStore: 'filesystem',
   s3Region: 'us-east-1',
   s3ForcePathStyle: false,
@@ -282,6 +285,7 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_RUN_JOBS_IN_API: 'runJobsInApi',
   TESSERA_WEBHOOK_MAX_ATTEMPTS: 'webhookMaxAttempts',
   TESSERA_WEBHOOK_RETRY_BASE_MS: 'webhookRetryBaseMs',
+  TESSERA_BATCH_CHUNK_SIZE: 'batchChunkSize',
   TESSERA_BLOB_STORE: 'blobStore',
   TESSERA_S3_ENDPOINT: 's3Endpoint',
   TESSERA_S3_REGION: 's3Region',
@@ -321,6 +325,7 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'inferenceThreads',
   'webhookMaxAttempts',
   'webhookRetryBaseMs',
+  'batchChunkSize',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);

@@ -3,6 +3,8 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher, openWebhookTransport, webhookDeliverySettings } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
+import { BUILTIN_EXTRACTORS, ExtractorRegistry } from './engine/extractors/extractor-registry.ts';
+import type { ExtractorDefinition } from './engine/extractors/extractor-definition.ts';
 import type { TesseraConfig } from './config.ts';
 import { bootstrapIfEmpty, type BootstrapResult } from './engine/accounts/bootstrap.ts';
 import { systemClock, type Clock } from './engine/ports/clock.ts';
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   blobStore?: BlobStore;
   /** Neural models besides the built-in catalogue (tests register a tiny model of their own). */
   extraModels?: readonly NeuralTextModel[];
+  /** Extractors added to the built-in catalogue (tests: one that fails on purpose). */
+  extraExtractors?: readonly ExtractorDefinition[];
 }
 
 export interface Runtime {
@@ -107,6 +111,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
       blobStore: blobs,
       inference,
+      batchChunkSize: config.batchChunkSize,
+      ...(options.extraExtractors ? { extractors: new ExtractorRegistry([...BUILTIN_EXTRACTORS, ...options.extraExtractors]) } : {}),
     });
     services.requestUsage?.start();
     // Refuses to start while a declared job has no handler (naming it).

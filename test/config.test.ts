@@ -165,6 +165,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_WEBHOOK_MAX_ATTEMPTS: '3',
       TESSERA_WEBHOOK_RETRY_BASE_MS: '500',
       TESSERA_RUN_JOBS_IN_API: 'yes',
+      TESSERA_BATCH_CHUNK_SIZE: '50',
       TESSERA_BLOB_STORE: 's3',
       TESSERA_S3_ENDPOINT: 'http://minio:9000',
       TESSERA_S3_REGION: 'eu-west-3',
@@ -231,6 +232,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       webhookMaxAttempts: 3,
       webhookRetryBaseMs: 500,
       runJobsInApi: true,
+      batchChunkSize: 50,
     });
     assert.equal(loadConfig({ TESSERA_MIGRATE_ON_START: 'true' }).migrateOnStart, true);
     assert.equal(loadConfig({ PORT: '0' }).port, 0);

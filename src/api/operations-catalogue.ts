@@ -23,6 +23,7 @@ import { uploadOperations } from './routes/v1/uploads/index.ts';
 import { objectOperations } from './routes/v1/objects/index.ts';
 import { documentLineageOperations, documentOperations } from './routes/v1/documents/index.ts';
 import { objectLineageOperations } from './routes/v1/object-lineage/index.ts';
+import { batchOperations } from './routes/v1/batches/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -46,6 +47,7 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...documentOperations,
   ...documentLineageOperations,
   ...objectLineageOperations,
+  ...batchOperations,
 ];
 
 /** The authenticated operations' policies. */

@@ -51,6 +51,13 @@ export class AlreadyExistsError extends TesseraError {
   }
 }
 
+/** The resource is in a state that does not allow the operation (a batch already submitted, still running). */
+export class ConflictError extends TesseraError {
+  constructor(message: string, details: ErrorDetails | null = null, code: string | null = null) {
+    super(409, 'ConflictError', message, details, code);
+  }
+}
+
 function capitalise(s: string): string {
   const spaced = s.replace(/_/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);

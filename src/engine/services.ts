@@ -45,6 +45,9 @@ import { WebhookService } from './webhooks/webhook-service.ts';
 import { WebhookSealing } from './webhooks/webhook-sealing.ts';
 import { WebhookEventPublisher } from './webhooks/webhook-publisher.ts';
 import { DEFAULT_DELIVERY_SETTINGS, WebhookDeliverer, type DeliverySettings } from './webhooks/webhook-deliverer.ts';
+import { BatchService, DEFAULT_CHUNK_SIZE } from './batches/batch-service.ts';
+import { BatchCoordinator } from './batches/batch-coordinator.ts';
+import { ChunkRunner } from './batches/chunk-runner.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -112,6 +115,10 @@ export interface Services {
   webhooks: WebhookService;
   /** Runs one attempt of a webhook delivery (the 'webhook.deliver' job). */
   webhookDeliveries: WebhookDeliverer;
+  /** Batches of a bucket's objects (SPEC §10): CRUD, submit, cancel, retry. */
+  batches: BatchService;
+  /** What the batch jobs run: the coordinator ('batch.advance') and the chunk runner ('batch.process-chunk'). */
+  batchProcessing: { coordinator: BatchCoordinator; chunks: ChunkRunner };
 }
 
 export interface ServiceDependencies {
@@ -157,6 +164,10 @@ export interface ServiceDependencies {
   webhookTransport?: WebhookTransport;
   /** Attempts and backoff of webhook deliveries (TESSERA_WEBHOOK_MAX_ATTEMPTS, TESSERA_WEBHOOK_RETRY_BASE_MS). */
   webhookDelivery?: DeliverySettings;
+  /** Objects per batch chunk job (TESSERA_BATCH_CHUNK_SIZE). */
+  batchChunkSize?: number;
+  /** The extractor catalogue (default: the built-in extractors; tests add their own). */
+  extractors?: ExtractorRegistry;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -168,7 +179,7 @@ export function createServices(deps: ServiceDependencies): Services {
   const queued = deps.jobQueue ? queuedOperations(tasks, deps.jobQueue, clock) : UNQUEUED;
   const events = deps.events ?? (deps.jobQueue ? new WebhookEventPublisher(deps.jobQueue, clock) : NO_EVENTS);
   const sealing = new WebhookSealing(deps.secretCipher, deps.onSecretsKeyMismatch);
-  const extractors = new ExtractorRegistry();
+  const extractors = deps.extractors ?? new ExtractorRegistry();
   const namespaces = new NamespaceService(store, clock, deps.namespaceDeletions ?? queued.namespaceDeletions, extractors, deps.inference);
   const namespaceResolution = new NamespaceResolution(namespaces);
   const buckets = new BucketService(store, clock, namespaceResolution, deps.bucketDeletions ?? queued.bucketDeletions);
@@ -176,12 +187,27 @@ export function createServices(deps: ServiceDependencies): Services {
   const intake = blobStore ? new BlobIntake({ blobStore, urlFetcher: deps.urlFetcher ?? NO_URL_FETCHER, clock }) : null;
   // Objects resolve upload_id blobs through uploads, and uploads make objects: bound late.
   let uploads: UploadService | undefined;
-  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!), events);
+  // Objects submit batches (auto_process) and batches read objects: bound late.
+  let batches: BatchService | undefined;
+  const objects = new ObjectService(store, clock, buckets, intake, blobStore, deps.uploadResolver ?? uploadsAsResolver(() => uploads!), events, () => batches!);
   const uploadNeighbours = objectsAsUploadNeighbours(objects, store);
   uploads = new UploadService(store, clock, credits, blobStore, uploadNeighbours.buckets, uploadNeighbours.objects, deps.uploadConfirmations ?? queued.uploadConfirmations, {
     chargeCredits: deps.usageAccounting,
     creditsPerStartedMb: UPLOAD_CREDITS_PER_STARTED_MB,
   });
+  const batchProcessingDeps = {
+    store,
+    clock,
+    credits,
+    chargeCredits: deps.usageAccounting,
+    inference: deps.inference,
+    events,
+    blobs: blobStore,
+    jobs: queued.batchJobs,
+    tasks,
+    extractors,
+  };
+  batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -214,5 +240,7 @@ export function createServices(deps: ServiceDependencies): Services {
     events,
     webhooks: new WebhookService(store, sealing, clock),
     webhookDeliveries: new WebhookDeliverer(store, sealing, deps.webhookTransport ?? NO_WEBHOOK_TRANSPORT, deps.jobQueue ?? null, clock, deps.webhookDelivery ?? DEFAULT_DELIVERY_SETTINGS),
+    batches,
+    batchProcessing: { coordinator: new BatchCoordinator(batchProcessingDeps), chunks: new ChunkRunner(batchProcessingDeps) },
   };
 }

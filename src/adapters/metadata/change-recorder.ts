@@ -62,6 +62,10 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   collection_sources: 'not cached',
   documents: 'not cached',
   document_vectors: 'not cached',
+  batches: 'not cached',
+  batch_objects: 'not cached',
+  batch_chunks: 'not cached',
+  batch_failures: 'not cached',
 };
 
 export type Attribution =

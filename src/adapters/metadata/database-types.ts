@@ -12,6 +12,7 @@ import type { UploadTables } from './uploads/tables.ts';
 import type { WebhookTables } from './webhooks/tables.ts';
 import type { CollectionTables } from './collections/tables.ts';
 import type { DocumentTables } from './documents/tables.ts';
+import type { BatchTables } from './batches/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables, DocumentTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables, DocumentTables, BatchTables {}
 

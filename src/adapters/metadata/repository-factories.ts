@@ -17,6 +17,7 @@ import { uploadRepositories } from './uploads/index.ts';
 import { webhookRepositories } from './webhooks/index.ts';
 import { collectionRepositories } from './collections/index.ts';
 import { documentRepositories } from './documents/index.ts';
+import { batchRepositories } from './batches/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -31,6 +32,7 @@ const FACTORIES = {
   ...webhookRepositories,
   ...collectionRepositories,
   ...documentRepositories,
+  ...batchRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

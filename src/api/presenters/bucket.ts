@@ -22,8 +22,7 @@ export function toBucketResponse(b: BucketWithContents): BucketResponseBody {
     last_upload_at: c.lastUploadAt,
     status: b.status,
     is_locked: b.isLocked,
-    // Batches arrive with the batch module; until then a bucket has none.
-    batch_stats: { total: 0, active: 0, completed: 0, failed: 0 },
+    batch_stats: { ...c.batchStats },
     storage_stats: {
       total_size_bytes: c.totalSizeBytes,
       avg_size_bytes: c.objectCount === 0 ? 0 : c.totalSizeBytes / c.objectCount,

@@ -167,9 +167,9 @@ export const ObjectParams = Type.Object({
 });
 export const CreateObjectQuery = QueryObject({
   policy: Type.Optional(Nullable(Type.String({ maxLength: 16, description: 'insert | update | upsert (unique-key buckets); default: the bucket\'s default_policy.' }))),
-  auto_process: Type.Boolean({ default: false, description: 'Accepted; batches (and so processing) are not available yet, so objects stay DRAFT.' }),
+  auto_process: Type.Boolean({ default: false, description: 'Submit a batch of this object through the bucket\'s collections (when any), in the same transaction.' }),
 });
-export const BatchObjectsQuery = QueryObject({ auto_process: Type.Boolean({ default: false, description: 'Accepted; objects stay DRAFT until batches exist.' }) });
+export const BatchObjectsQuery = QueryObject({ auto_process: Type.Boolean({ default: false, description: 'Submit one batch of the created objects through the bucket\'s collections (when any), in the same transaction.' }) });
 export const GetObjectQuery = QueryObject({ return_presigned_urls: Type.Boolean({ default: false, description: 'Add properties.presigned_url (valid 1 h) to each stored blob.' }) });
 
 export const OBJECT_SCHEMAS = [

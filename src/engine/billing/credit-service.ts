@@ -117,14 +117,23 @@ export class CreditService {
 
   /** Gives back a spend whose work failed. Idempotent through its reference. */
   async refund(scope: RequestScope, operation: string, spend: Spend, referenceId: string): Promise<void> {
+    await this.store.transaction((repos) => this.refundIn(repos, scope, operation, spend.amountMillis, referenceId));
+  }
+
+  /**
+   * Gives back part (or all) of a spend in the caller's transaction, so the refund commits with the
+   * outcome it reflects (a batch chunk's documents). Idempotent through its reference: one refund
+   * per reference. Returns whether it refunded.
+   */
+  async refundIn(repos: Repositories, scope: RequestScope, operation: string, amountMillis: number, referenceId: string): Promise<boolean> {
+    if (amountMillis <= 0) return false;
     const organizationInternalId = scope.organization.internalId;
-    await this.store.transaction(async (repos) => {
-      await repos.organizations.lock(organizationInternalId);
-      if (await repos.ledger.findByReference(scope, `refund:${referenceId}`)) return;
-      const at = this.clock.now().toISOString();
-      const balance = await repos.organizations.addCreditMillis(organizationInternalId, spend.amountMillis, at);
-      await repos.ledger.append(entry(scope.organization, actingKeyId(scope), refundOperation(operation), spend.amountMillis, balance, `refund:${referenceId}`, at));
-    });
+    await repos.organizations.lock(organizationInternalId);
+    if (await repos.ledger.findByReference(scope, `refund:${referenceId}`)) return false;
+    const at = this.clock.now().toISOString();
+    const balance = await repos.organizations.addCreditMillis(organizationInternalId, amountMillis, at);
+    await repos.ledger.append(entry(scope.organization, actingKeyId(scope), refundOperation(operation), amountMillis, balance, `refund:${referenceId}`, at));
+    return true;
   }
 
   /**

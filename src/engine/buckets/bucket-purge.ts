@@ -27,6 +27,7 @@ export async function purgeBucket(store: MetadataStore, blobStore: BlobStore | n
     const n = await repos.objects.deleteAllInBucket(scope, bucketId);
     // Their bytes lived under the bucket's prefix (uploadStorageKey), deleted above.
     await repos.uploads.removeAllInBucket(scope, bucketId);
+    await repos.batches.removeAllInBucket(scope, bucketId);
     await repos.buckets.remove(scope, bucketId);
     return n;
   });

@@ -1,6 +1,7 @@
 // The bucket as the engine knows it (SPEC §7). Presenters turn it into BucketResponse.
 import type { BucketSchema } from './field-types.ts';
 import type { UniqueKeyConfig } from './unique-key.ts';
+import type { BatchStats } from '../batches/types.ts';
 
 export type BucketStatus = 'ACTIVE' | 'DELETING';
 
@@ -28,9 +29,11 @@ export interface BucketContents {
   minSizeBytes: number;
   /** When its newest object was created; null when it has none. */
   lastUploadAt: string | null;
+  /** Its batches by state (BucketResponse.batch_stats). */
+  batchStats: BatchStats;
 }
 
-export const EMPTY_CONTENTS: BucketContents = { objectCount: 0, totalSizeBytes: 0, maxSizeBytes: 0, minSizeBytes: 0, lastUploadAt: null };
+export const EMPTY_CONTENTS: BucketContents = { objectCount: 0, totalSizeBytes: 0, maxSizeBytes: 0, minSizeBytes: 0, lastUploadAt: null, batchStats: { total: 0, active: 0, completed: 0, failed: 0 } };
 
 export interface BucketWithContents extends Bucket {
   contents: BucketContents;

@@ -19,12 +19,16 @@ export type JobCatalogue = {
   'namespace.expire': JobTenant & { namespace_id: string };
   /** One attempt of a webhook delivery (engine/webhooks/webhook-deliverer.ts); a failed attempt enqueues the next. */
   'webhook.deliver': JobTenant & { delivery_id: string; attempt: number };
+  /** A batch's coordinator: starts the first tier, moves to the next once a tier has no open chunk, finishes the batch. */
+  'batch.advance': JobTenant & { namespace_id: string; batch_id: string; generation: number; step: string };
+  /** One chunk of a batch: a range of its objects through one collection of one tier, documents written in one transaction. */
+  'batch.process-chunk': JobTenant & { namespace_id: string; batch_id: string; tier_num: number; collection_id: string; chunk_index: number; generation: number };
 };
 
 export type JobName = keyof JobCatalogue & string;
 
 /** The declared names at run time; the `satisfies` line fails the build when the catalogue gains a name not listed here. */
-export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire', 'webhook.deliver'] as const satisfies readonly JobName[];
+export const JOB_NAMES = ['namespace.delete', 'bucket.delete', 'upload.confirm', 'namespace.expire', 'webhook.deliver', 'batch.advance', 'batch.process-chunk'] as const satisfies readonly JobName[];
 type Unlisted = Exclude<JobName, (typeof JOB_NAMES)[number]>;
 const everyNameListed: Unlisted extends never ? true : Unlisted = true;
 void everyNameListed;

@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import type { JobCatalogue } from './job-catalogue.ts';
 import { PermanentJobError } from './job-runner.ts';
+import { CHUNK_MAX_ATTEMPTS } from './queued-operations.ts';
 
 export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Services, store: MetadataStore): void {
   queue.register(
@@ -67,4 +68,37 @@ export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Ser
     const taskId = await services.namespaces.expire(organization, payload.namespace_id, `worker:${ctx.jobId}`);
     return { outputs: [{ namespace_id: payload.namespace_id, deletion_task_id: taskId }] };
   });
+
+  queue.register(
+    'batch.advance',
+    async (payload) => {
+      let scope;
+      try {
+        scope = await scopeForJob(store, services.namespaceResolution, payload, `batch.advance:${payload.batch_id}`);
+      } catch (err) {
+        // The namespace is being deleted or gone: its batches go with it.
+        if (err instanceof NotFoundError) return { outputs: [{ batch_id: payload.batch_id, skipped: 'namespace deleted' }] };
+        throw err;
+      }
+      const r = await services.batchProcessing.coordinator.advance(scope, payload);
+      return { outputs: [{ batch_id: payload.batch_id, step: payload.step, batch_status: r.batchStatus, current_tier: r.tier }] };
+    },
+    { maxAttempts: 20 },
+  );
+
+  queue.register(
+    'batch.process-chunk',
+    async (payload, ctx) => {
+      let scope;
+      try {
+        scope = await scopeForJob(store, services.namespaceResolution, payload, ctx.jobId);
+      } catch (err) {
+        if (err instanceof NotFoundError) return { outputs: [{ batch_id: payload.batch_id, skipped: 'namespace deleted' }] };
+        throw err;
+      }
+      const r = await services.batchProcessing.chunks.run(scope, payload, ctx);
+      return { outputs: [{ batch_id: payload.batch_id, tier_num: payload.tier_num, collection_id: payload.collection_id, chunk_index: payload.chunk_index, ...r }] };
+    },
+    { maxAttempts: CHUNK_MAX_ATTEMPTS },
+  );
 }

@@ -11,12 +11,17 @@ import { withNamespace, type RequestScope } from '../scope/request-scope.ts';
 import type { TaskService } from '../tasks/task-service.ts';
 import type { UploadConfirmScheduler } from '../uploads/upload-seams.ts';
 import type { JobCatalogue } from './job-catalogue.ts';
+import { advanceJobId, chunkJobId, type BatchJobScheduler } from '../batches/batch-jobs.ts';
 
 export interface QueuedOperations {
   namespaceDeletions: NamespaceDeletionScheduler;
   bucketDeletions: BucketDeletionScheduler;
   uploadConfirmations: UploadConfirmScheduler;
+  batchJobs: BatchJobScheduler;
 }
+
+/** Chunk jobs retry a database or network blip this many times before the chunk is recorded as failed. */
+export const CHUNK_MAX_ATTEMPTS = 8;
 
 export function queuedOperations(tasks: TaskService, queue: JobQueue<JobCatalogue>, clock: Clock): QueuedOperations {
   const organization_id = (scope: RequestScope) => scope.organization.organizationId;
@@ -85,6 +90,38 @@ export function queuedOperations(tasks: TaskService, queue: JobQueue<JobCatalogu
         return { taskId: task.taskId };
       },
     },
+    batchJobs: {
+      async advance(repos, scope, batch, step) {
+        await queue.enqueueIn(repos, {
+          id: advanceJobId(batch.batchId, step, batch.generation),
+          name: 'batch.advance',
+          payload: { organization_id: organization_id(scope), namespace_id: batch.namespaceId, batch_id: batch.batchId, generation: batch.generation, step },
+          maxAttempts: 20,
+        });
+      },
+      async chunks(repos, scope, batch, chunks) {
+        for (const c of chunks) {
+          await queue.enqueueIn(repos, {
+            id: chunkJobId(batch.batchId, c.tierNum, c.collectionId, c.chunkIndex, c.generation),
+            name: 'batch.process-chunk',
+            payload: {
+              organization_id: organization_id(scope),
+              namespace_id: batch.namespaceId,
+              batch_id: batch.batchId,
+              tier_num: c.tierNum,
+              collection_id: c.collectionId,
+              chunk_index: c.chunkIndex,
+              generation: c.generation,
+            },
+            maxAttempts: CHUNK_MAX_ATTEMPTS,
+          });
+        }
+      },
+      async cancelChunks(repos, chunks) {
+        const now = clock.now().toISOString();
+        for (const c of chunks) await repos.jobs.cancel(chunkJobId(c.batchId, c.tierNum, c.collectionId, c.chunkIndex, c.generation), now);
+      },
+    },
   };
 }
 
@@ -97,4 +134,5 @@ export const UNQUEUED: QueuedOperations = {
   namespaceDeletions: { schedule: unavailable('Namespace deletion'), scheduleExpiry: unavailable('A namespace ttl') },
   bucketDeletions: { schedule: unavailable('Bucket deletion') },
   uploadConfirmations: { schedule: unavailable('Asynchronous upload confirmation') },
+  batchJobs: { advance: unavailable('Batch processing'), chunks: unavailable('Batch processing'), cancelChunks: async () => {} },
 };

@@ -16,6 +16,10 @@ export interface ObjectRepository {
   /** Many objects in one statement set (the batch path); their blobs' hashes too. */
   insertMany(objects: readonly BucketObject[]): Promise<void>;
   find(tenant: TenantScope, bucketId: string, objectId: string): Promise<BucketObject | undefined>;
+  /** The bucket's objects with these ids (missing ones are left out; order not kept). */
+  findMany(tenant: TenantScope, bucketId: string, objectIds: readonly string[]): Promise<BucketObject[]>;
+  /** Which of these ids are objects of the bucket (batch creation checks them). */
+  existingIds(tenant: TenantScope, bucketId: string, objectIds: readonly string[]): Promise<Set<string>>;
   findByUniqueKey(tenant: TenantScope, bucketId: string, uniqueKeyValue: string): Promise<BucketObject | undefined>;
   /** Replaces the object's fields/blobs/key_prefix; its blobs' hash rows follow. */
   update(tenant: TenantScope, bucketId: string, objectId: string, changes: ObjectChanges, updatedAt: string): Promise<boolean>;

@@ -39,6 +39,12 @@ export interface UploadResolver {
   resolve(scope: RequestScope, bucket: Bucket, uploadId: string): Promise<ResolvedUpload | undefined>;
 }
 
+/** auto_process=true: submits a batch of the new objects in the creating transaction (the batches module provides it). */
+export interface AutoProcessor {
+  /** Returns the batch id, or null when no collection processes the bucket. */
+  scheduleIn(repos: Repositories, scope: RequestScope, bucket: Bucket, objectIds: readonly string[]): Promise<string | null>;
+}
+
 export interface ObjectWithBlobUrls extends BucketObject {
   /** blob_id → presigned GET URL, when asked for. */
   presignedUrls?: Map<string, string>;
@@ -84,6 +90,8 @@ export class ObjectService {
     private readonly uploads: UploadResolver | null,
     /** object.created, objects.created.batch, object.updated, object.deleted: published in the write's transaction. */
     private readonly events: EventPublisher = NO_EVENTS,
+    /** Bound late: batches are built over objects. */
+    private readonly autoProcessor: (() => AutoProcessor) | null = null,
   ) {}
 
   /** The bucket a route addresses and the scope inside its namespace. */
@@ -92,7 +100,7 @@ export class ObjectService {
     return { scope: inner, bucket: await this.buckets.require(this.store, inner, bucketIdentifier) };
   }
 
-  async create(outer: RequestScope, bucketIdentifier: string, body: Record<string, unknown>, requestedPolicy: string | null): Promise<BucketObject> {
+  async create(outer: RequestScope, bucketIdentifier: string, body: Record<string, unknown>, requestedPolicy: string | null, autoProcess = false): Promise<BucketObject> {
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'write_data');
     const policy = resolveUniqueKeyPolicy(requestedPolicy, bucket.uniqueKey);
     const prepared = this.prepare(scope, bucket, body, 'blobs');
@@ -108,6 +116,7 @@ export class ObjectService {
         await repos.organizations.lock(scope.organization.internalId);
         const written = await this.write(repos, scope, bucket, objectId, prepared, blobs, policy);
         await this.events.publishIn(repos, scope, objectEvent(written.replaced ? 'object.updated' : 'object.created', bucket, written.object));
+        if (autoProcess) await this.autoProcess(repos, scope, bucket, [written.object.objectId]);
         return written;
       });
       if (replaced) await this.deleteBlobBytes(replaced, object.blobs);
@@ -119,7 +128,7 @@ export class ObjectService {
   }
 
   /** Up to 100 objects; each fails or succeeds on its own. One transaction writes all that passed. */
-  async createBatch(outer: RequestScope, bucketIdentifier: string, bodies: readonly unknown[]): Promise<BatchResult> {
+  async createBatch(outer: RequestScope, bucketIdentifier: string, bodies: readonly unknown[], autoProcess = false): Promise<BatchResult> {
     if (bodies.length === 0 || bodies.length > MAX_BATCH_OBJECTS) throw new BadRequestError(`objects must hold 1-${MAX_BATCH_OBJECTS} objects`, { field: 'objects' });
     const { scope, bucket } = await this.bucketFor(outer, bucketIdentifier, 'write_data');
     const policy = resolveUniqueKeyPolicy(null, bucket.uniqueKey);
@@ -195,6 +204,7 @@ export class ObjectService {
               },
             });
           }
+          if (autoProcess && succeeded.length > 0) await this.autoProcess(repos, scope, bucket, succeeded.map((o) => o.objectId));
         });
       } catch (err) {
         for (const r of ready) await this.deleteBlobBytes({ objectId: r.objectId, blobs: r.blobs }, []);
@@ -204,6 +214,13 @@ export class ObjectService {
     }
     failed.sort((a, b) => a.index - b.index);
     return { succeeded, failed };
+  }
+
+  /** In the creating transaction: the objects are processed only if that commits. */
+  private async autoProcess(repos: Repositories, scope: RequestScope, bucket: Bucket, objectIds: string[]): Promise<void> {
+    const processor = this.autoProcessor?.();
+    if (!processor) throw new ServiceUnavailableError('auto_process needs batch processing, which this process did not open', 5);
+    await processor.scheduleIn(repos, scope, bucket, objectIds);
   }
 
   async get(outer: RequestScope, bucketIdentifier: string, objectId: string, presign: boolean): Promise<ObjectWithBlobUrls> {

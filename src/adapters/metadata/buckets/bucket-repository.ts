@@ -1,3 +1,4 @@
+import { KyselyBatchRepository } from '../batches/batch-repository.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { BucketListFilter, BucketRepository } from '../../../engine/buckets/bucket-repositories.ts';
 import type { BucketSchema } from '../../../engine/buckets/field-types.ts';
@@ -167,8 +168,10 @@ export class KyselyBucketRepository implements BucketRepository {
   }
 
   async contents(tenant: TenantScope, bucketIds: readonly string[]): Promise<Map<string, BucketContents>> {
-    const out = new Map<string, BucketContents>(bucketIds.map((id) => [id, { ...EMPTY_CONTENTS }]));
+    const out = new Map<string, BucketContents>(bucketIds.map((id) => [id, { ...EMPTY_CONTENTS, batchStats: { ...EMPTY_CONTENTS.batchStats } }]));
     if (bucketIds.length === 0) return out;
+    const batchStats = await new KyselyBatchRepository(this.db).statsByBucket(tenant, bucketIds);
+    for (const [id, stats] of batchStats) out.get(id)!.batchStats = stats;
     const rows = await this.db
       .selectFrom('objects')
       .select((eb) => [
@@ -190,6 +193,7 @@ export class KyselyBucketRepository implements BucketRepository {
         maxSizeBytes: Number(r.max ?? 0),
         minSizeBytes: Number(r.min ?? 0),
         lastUploadAt: r.last == null ? null : toIso(r.last as string | Date),
+        batchStats: out.get(r.bucket_id)?.batchStats ?? { ...EMPTY_CONTENTS.batchStats },
       });
     }
     return out;

@@ -40,6 +40,27 @@ export class KyselyObjectRepository implements ObjectRepository {
     return row && toObject(row);
   }
 
+  async findMany(tenant: TenantScope, bucketId: string, objectIds: readonly string[]): Promise<BucketObject[]> {
+    const out: BucketObject[] = [];
+    const unique = [...new Set(objectIds)];
+    // Bounded IN lists: both drivers cap bound parameters per statement.
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.inBucket(tenant, bucketId).selectAll().where('object_id', 'in', unique.slice(i, i + 500)).execute();
+      for (const row of rows) out.push(toObject(row));
+    }
+    return out;
+  }
+
+  async existingIds(tenant: TenantScope, bucketId: string, objectIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(objectIds)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.inBucket(tenant, bucketId).select('object_id').where('object_id', 'in', unique.slice(i, i + 500)).execute();
+      for (const row of rows) found.add(row.object_id);
+    }
+    return found;
+  }
+
   async findByUniqueKey(tenant: TenantScope, bucketId: string, uniqueKeyValue: string): Promise<BucketObject | undefined> {
     const row = await this.inBucket(tenant, bucketId).selectAll().where('unique_key_value', '=', uniqueKeyValue).executeTakeFirst();
     return row && toObject(row);

@@ -9,6 +9,7 @@ import { bucketsAndObjects } from './0006-buckets-and-objects.ts';
 import { uploads } from './0007-uploads.ts';
 import { collections } from './0008-collections.ts';
 import { documents } from './0009-documents.ts';
+import { batches } from './0010-batches.ts';
 import { webhooks } from './0011-webhooks.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-uploads': uploads,
   '0008-collections': collections,
   '0009-documents': documents,
+  '0010-batches': batches,
   '0011-webhooks': webhooks,
 };

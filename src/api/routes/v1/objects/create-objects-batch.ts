@@ -23,7 +23,7 @@ export default defineOperation({
   },
   handler: async (request, scope) => {
     const objects = request.body.objects as unknown[];
-    const result = await request.server.services.objects.createBatch(scope, request.params.bucket_identifier, objects);
+    const result = await request.server.services.objects.createBatch(scope, request.params.bucket_identifier, objects, request.query.auto_process);
     const failed = result.failed.map((f) => toFailedObject(f.index, f.error));
     if (result.succeeded.length === 0) throw new BadRequestError(`None of the ${objects.length} objects was created`, { failed, total_requested: objects.length });
     return { succeeded: result.succeeded.map(toObjectResponse), failed, total_requested: objects.length, succeeded_count: result.succeeded.length, failed_count: failed.length };
