@@ -95,6 +95,46 @@ function crashSuite(kind: QueueKind): void {
       const [code] = (await exitedSecond) as [number | null];
       assert.equal(code, 0, second.output());
     });
+
+    test('killed on its last attempt: the next process gives the job up and runs its onExhausted hook first', { timeout: 60_000 }, async () => {
+      const env = {
+        ...storeEnv(h.settings),
+        JOB_QUEUE_KIND: kind,
+        JOB_PREFIX: prefix,
+        JOB_LEASE_MS: '1000',
+        ...(TEST_REDIS_URL ? { JOB_REDIS_URL: TEST_REDIS_URL } : {}),
+      };
+      const first = startWorker({ ...env, JOB_RUN_MS: '60000' });
+      children.push(first.child);
+      await eventually(() => first.lines().some((l) => l.ready), 30_000, `the first worker to start:\n${first.output()}`);
+      const id = `last:${uniqueName()}`;
+      const key = uniqueName('key');
+      await h.store.transaction(async (repos) => {
+        await repos.jobs.insertIfAbsent({ id, name: 'test.slow', payload: { ...TENANT, key, ms: 0 }, maxAttempts: 1, runAfter: new Date().toISOString(), taskId: null, now: new Date().toISOString() });
+      });
+      await eventually(() => first.lines().some((l) => l.started === id), 20_000, `the job to start:\n${first.output()}`);
+      const exited = once(first.child, 'exit');
+      first.child.kill('SIGKILL');
+      await exited;
+
+      const second = startWorker({ ...env, JOB_RUN_MS: '10' });
+      children.push(second.child);
+      const failed = await eventually(
+        async () => {
+          const job = await h.store.jobs.find(id);
+          return job?.status === 'failed' ? job : undefined;
+        },
+        30_000,
+        `the restarted worker to give the job up:\n${second.output()}`,
+      );
+      assert.match(failed.lastError ?? '', /attempts exhausted/);
+      assert.ok(!second.lines().some((l) => l.started === id), 'the handler did not run again');
+      const hook = second.lines().find((l) => l.exhausted === key);
+      assert.ok(hook, `onExhausted ran:\n${second.output()}`);
+      assert.match(hook.error, /attempts exhausted/);
+      second.child.kill('SIGTERM');
+      await once(second.child, 'exit');
+    });
   });
 }
 

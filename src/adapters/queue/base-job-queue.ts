@@ -49,7 +49,7 @@ export abstract class BaseJobQueue<C extends JobPayloads> implements JobQueue<C>
     return this.settings.runHandlers;
   }
 
-  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options?: HandlerOptions): void {
+  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options?: HandlerOptions<C[N]>): void {
     if (this.started) throw new Error(`Job '${name}': handlers are registered before the queue starts`);
     this.registry.register(name, handler, options);
   }

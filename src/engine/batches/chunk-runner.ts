@@ -163,6 +163,29 @@ export class ChunkRunner {
     }
   }
 
+  /**
+   * The chunk's job was given up without finishing: the processes that ran it died on every attempt
+   * (killed, out of memory). The chunk fails as a whole like any other failure (its items become
+   * failed documents, retryable; what it spent goes back), so the tier and the batch move on instead
+   * of waiting for it forever.
+   */
+  async abandon(scope: RequestScope, p: ChunkPayload, error: string): Promise<void> {
+    const { store } = this.deps;
+    const key: ChunkKey = { batchId: p.batch_id, tierNum: p.tier_num, collectionId: p.collection_id, chunkIndex: p.chunk_index };
+    const batch = await store.batches.findById(scope, p.batch_id);
+    if (!batch || batch.generation !== p.generation || TERMINAL_BATCH_STATUSES.has(batch.status)) return;
+    const chunk = await store.batchChunks.find(scope, key);
+    if (!chunk || chunk.generation !== p.generation || !OPEN_CHUNK_STATUSES.includes(chunk.status)) return;
+    const collection = (await store.collections.find(scope, p.collection_id)) ?? null;
+    const spend = collection ? await store.ledger.findByReference(scope, chunkReference(key, p.generation)) : undefined;
+    await this.failWhole(scope, batch, chunk, collection, spend ? Math.max(0, -spend.amountMillis) : 0, {
+      category: 'resource',
+      transient: true,
+      message: `the process running this chunk stopped before finishing on every attempt: ${error}`,
+      recovery: 'Retry the batch; if processes run out of memory, lower TESSERA_BATCH_CHUNK_SIZE or give workers more memory',
+    });
+  }
+
   /** Loads, filters and maps the chunk's source items. */
   private async prepare(scope: RequestScope, batch: Batch, chunk: BatchChunk, collection: Collection, definition: ExtractorDefinition, signal: AbortSignal): Promise<Prepared> {
     const { store } = this.deps;

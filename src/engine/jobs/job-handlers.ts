@@ -99,6 +99,15 @@ export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Ser
       const r = await services.batchProcessing.chunks.run(scope, payload, ctx);
       return { outputs: [{ batch_id: payload.batch_id, tier_num: payload.tier_num, collection_id: payload.collection_id, chunk_index: payload.chunk_index, ...r }] };
     },
-    { maxAttempts: CHUNK_MAX_ATTEMPTS },
+    {
+      maxAttempts: CHUNK_MAX_ATTEMPTS,
+      onExhausted: async (payload, error) => {
+        const scope = await scopeForJob(store, services.namespaceResolution, payload, `batch.process-chunk:${payload.batch_id}`).catch((err: unknown) => {
+          if (err instanceof NotFoundError) return null;
+          throw err;
+        });
+        if (scope) await services.batchProcessing.chunks.abandon(scope, payload, error);
+      },
+    },
   );
 }

@@ -9,6 +9,7 @@ export interface RegisteredHandler {
   handler: JobHandler<unknown>;
   maxAttempts: number;
   backoff: BackoffPolicy;
+  onExhausted: ((payload: unknown, error: string) => Promise<void>) | null;
 }
 
 /** A declared job name without a handler: the process refuses to start. */
@@ -24,13 +25,14 @@ export class JobRegistry<C extends JobPayloads> {
   /** `declared`: the names that must have a handler (the catalogue's, or a test's subset). */
   constructor(readonly declared: readonly (keyof C & string)[]) {}
 
-  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options: HandlerOptions = {}): void {
+  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options: HandlerOptions<C[N]> = {}): void {
     if (!this.declared.includes(name)) throw new Error(`Job '${name}' is not declared in the job catalogue`);
     if (this.handlers.has(name)) throw new Error(`Job '${name}' already has a handler`);
     this.handlers.set(name, {
       handler: handler as JobHandler<unknown>,
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       backoff: options.backoff ?? DEFAULT_BACKOFF,
+      onExhausted: (options.onExhausted as RegisteredHandler['onExhausted']) ?? null,
     });
   }
 

@@ -44,8 +44,15 @@ export async function runJob(job: JobRecord, registered: RegisteredHandler, opti
 
   // Claimed again after its process died, with no attempt left.
   if (job.attempts > job.maxAttempts) {
-    const error = job.lastError ?? 'the process running the job stopped before it finished, and no attempts are left';
-    return settleFailed(job, owner, `${error} (attempts exhausted)`, false, options);
+    const error = `${job.lastError ?? 'the process running the job stopped before it finished, and no attempts are left'} (attempts exhausted)`;
+    if (registered.onExhausted) {
+      try {
+        await registered.onExhausted(job.payload, error);
+      } catch (err) {
+        options.onBackgroundError?.(err);
+      }
+    }
+    return settleFailed(job, owner, error, false, options);
   }
 
   const controller = new AbortController();

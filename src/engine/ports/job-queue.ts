@@ -55,7 +55,14 @@ export interface JobOutcome {
 
 export type JobHandler<P> = (payload: P, context: JobContext) => Promise<JobOutcome | void>;
 
-export interface HandlerOptions {
+export interface HandlerOptions<P = unknown> {
+  /**
+   * Runs when the job is given up without its handler having settled it: the processes that ran it
+   * died on every attempt (killed, out of memory), so no handler code saw the last failure. The
+   * place to record the failure in the job's own domain (a batch chunk marked failed) so nothing
+   * waits for it forever. Errors it throws are logged; the job is failed either way.
+   */
+  onExhausted?: (payload: P, error: string) => Promise<void>;
   /** Default attempts of jobs of this name (a run cut short by a dead process counts). */
   maxAttempts?: number;
   backoff?: BackoffPolicy;
@@ -65,7 +72,7 @@ export interface JobQueue<C extends JobPayloads = JobCatalogue> {
   readonly mode: 'database' | 'redis';
   /** Whether this process runs handlers (start() begins consuming) or only enqueues (and relays). */
   readonly runsHandlers: boolean;
-  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options?: HandlerOptions): void;
+  register<N extends keyof C & string>(name: N, handler: JobHandler<C[N]>, options?: HandlerOptions<C[N]>): void;
   /** Enqueues in a transaction of its own. */
   enqueue<N extends keyof C & string>(request: EnqueueRequest<C, N>): Promise<EnqueueResult>;
   /**
