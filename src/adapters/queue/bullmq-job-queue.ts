@@ -73,7 +73,10 @@ export class BullMqJobQueue<C extends JobPayloads> extends BaseJobQueue<C> {
         // worker's job is found stalled at the next check and run again.
         lockDuration: this.settings.leaseMs,
         stalledInterval: this.settings.leaseMs,
-        maxStalledCount: 2,
+        // BullMQ never gives a stalled job up by itself (it would fail it without a handler seeing
+        // it, leaving the row running): stalled runs count as attempts (attemptsStarted), and runJob
+        // gives the job up past its maxAttempts, running its onExhausted hook, as the embedded queue does.
+        maxStalledCount: 1_000_000,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { name: string }) =>
             retryDelayMs(attemptsMade, (job && this.registry.get(job.name)?.backoff) ?? DEFAULT_BACKOFF),
