@@ -60,6 +60,11 @@ interface OperationFields<S extends FastifySchema> {
    * inline; never a smaller one. The route's own checks bound each blob by the caller's tier.
    */
   bodyLimit?: number;
+  /**
+   * The body may be left out (Mixpeek's optional request bodies: lists, batch submit): a request
+   * without one is validated and handled as `{}`, and the OpenAPI document says `required: false`.
+   */
+  optionalBody?: true;
 }
 
 export interface AuthenticatedOperation<S extends FastifySchema = FastifySchema> extends OperationFields<S> {
@@ -88,7 +93,7 @@ const defined = new WeakSet<RouteOperation>();
 export function defineOperation<S extends FastifySchema>(operation: AuthenticatedOperation<S>): OperationDefinition;
 export function defineOperation<S extends FastifySchema>(operation: PublicOperation<S>): OperationDefinition;
 export function defineOperation(operation: AuthenticatedOperation | PublicOperation): OperationDefinition {
-  const { operationId, method, url, policy, schema, bodyLimit } = operation;
+  const { operationId, method, url, policy, schema, bodyLimit, optionalBody } = operation;
   const routeOperation: RouteOperation = { operationId, policy };
   defined.add(routeOperation);
   const handler = routeHandler(operation);
@@ -99,7 +104,8 @@ export function defineOperation(operation: AuthenticatedOperation | PublicOperat
     policy,
     register: (scope) => {
       const limit = bodyLimit === undefined ? {} : { bodyLimit: Math.max(bodyLimit, scope.initialConfig.bodyLimit ?? 0) };
-      scope.route({ method, url, schema: { operationId, ...schema }, config: { operation: routeOperation }, handler, ...limit });
+      const absentBody = optionalBody ? { preValidation: emptyBodyWhenAbsent } : {};
+      scope.route({ method, url, schema: { operationId, ...schema }, config: { operation: routeOperation, optionalBody: optionalBody === true }, handler, ...limit, ...absentBody });
     },
   };
 }
@@ -111,6 +117,11 @@ export function registerOperations(scope: FastifyInstance, operations: readonly 
 /** True when the route was registered from a definition, under the operationId it declares. */
 export function isDefinedOperation(operation: RouteOperation | undefined, operationId: string | undefined): boolean {
   return operation !== undefined && defined.has(operation) && operation.operationId === operationId;
+}
+
+/** An optional body that was left out reads as `{}` (Fastify leaves it undefined, which an object schema refuses). */
+async function emptyBodyWhenAbsent(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
 }
 
 function routeHandler(operation: AuthenticatedOperation | PublicOperation): RouteHandlerMethod {

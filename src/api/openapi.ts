@@ -25,6 +25,8 @@ function mixpeekPath(url: string, operationId: string): string {
 }
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  // @fastify/swagger marks every body required; the operations defined with optionalBody are not.
+  const optionalBodies = new Set<string>();
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -39,9 +41,19 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       if (!schema || !operationId) return { schema, url };
       const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
       const policy = policyOf(route.config);
+      if (route.config?.optionalBody) optionalBodies.add(operationId);
       const response = { ...declaredErrorResponses({ method, operationId, policy, ...schema }), ...(schema.response as object) };
       const security = policy ? { security: [{ BearerAuth: [] }] } : {};
       return { schema: { ...schema, response, ...security } as typeof schema, url: mixpeekPath(url, operationId) };
+    },
+    transformObject: (document) => {
+      const openapiObject = (document as { openapiObject: { paths?: Record<string, unknown> } }).openapiObject;
+      for (const item of Object.values(openapiObject.paths ?? {})) {
+        for (const op of Object.values(item as Record<string, { operationId?: string; requestBody?: { required?: boolean } }>)) {
+          if (op?.operationId && op.requestBody && optionalBodies.has(op.operationId)) op.requestBody.required = false;
+        }
+      }
+      return openapiObject as never;
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

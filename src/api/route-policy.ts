@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by defineOperation on every /v1 route (and nothing else). */
     operation?: RouteOperation;
+    /** defineOperation's optionalBody: the OpenAPI document marks the body not required. */
+    optionalBody?: boolean;
   }
 }
 

@@ -9,6 +9,7 @@ export default defineOperation({
   operationId: 'list_batches_v1_buckets__bucket_identifier__batches_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: BATCH_READ,
   schema: {
     tags: ['Bucket Batches'],

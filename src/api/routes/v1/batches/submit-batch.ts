@@ -10,6 +10,7 @@ export default defineOperation({
   operationId: 'submit_batch_v1_buckets__bucket_identifier__batches__batch_id__submit_post',
   method: 'POST',
   url: '/:batch_id/submit',
+  optionalBody: true,
   policy: BATCH_COMPUTE,
   schema: {
     tags: ['Bucket Batches'],

@@ -16,6 +16,7 @@ export default defineOperation({
   operationId: 'list_buckets_v1_buckets_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: BUCKET_READ,
   schema: {
     tags: ['Buckets'],

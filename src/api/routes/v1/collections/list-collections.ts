@@ -10,6 +10,7 @@ export default defineOperation({
   operationId: 'list_collections_v1_collections_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: COLLECTION_READ,
   schema: {
     tags: ['Collections'],

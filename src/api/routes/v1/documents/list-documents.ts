@@ -11,6 +11,7 @@ export default defineOperation({
   operationId: 'list_documents_v1_collections__collection_identifier__documents_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: DOCUMENT_READ,
   schema: {
     tags: ['Collection Documents'],

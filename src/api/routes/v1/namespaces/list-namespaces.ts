@@ -11,6 +11,7 @@ export default defineOperation({
   operationId: 'list_namespaces_v1_namespaces_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: NAMESPACE_READ,
   schema: {
     tags: ['Namespaces'],

@@ -10,6 +10,7 @@ export default defineOperation({
   operationId: 'list_objects_v1_buckets__bucket_identifier__objects_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: OBJECT_READ,
   schema: {
     tags: ['Bucket Objects'],

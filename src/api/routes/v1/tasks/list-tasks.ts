@@ -10,6 +10,7 @@ export default defineOperation({
   operationId: 'list_tasks_v1_tasks_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: metadata('read'),
   schema: {
     tags: ['Tasks'],

@@ -13,6 +13,7 @@ export default defineOperation({
   operationId: 'list_uploads_v1_buckets__bucket_identifier__uploads_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: UPLOAD_READ,
   schema: {
     tags: ['Bucket Uploads'],

@@ -9,6 +9,7 @@ export default defineOperation({
   operationId: 'list_webhooks_v1_organizations_webhooks_list_post',
   method: 'POST',
   url: '/list',
+  optionalBody: true,
   policy: WEBHOOK_READ,
   schema: {
     tags: ['Organization Webhooks'],
