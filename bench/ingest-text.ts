@@ -71,7 +71,7 @@ async function measurePipeline(dir: string): Promise<{ docsPerSecond: number; se
     for (let i = 0; i < objects; i += 1000) {
       const body = { objects: Array.from({ length: Math.min(1000, objects - i) }, (_, j) => ({ content: text(i + j) })) };
       const r = await call('POST', `/v1/buckets/${bucket.bucket_id}/objects/batch`, body, h);
-      for (const o of r.results) ids.push(o.object_id);
+      for (const o of r.succeeded) ids.push(o.object_id);
     }
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const batch = await call('POST', `/v1/buckets/${bucket.bucket_id}/batches`, { object_ids: ids.slice(0, 5000) }, h);
