@@ -131,23 +131,21 @@ describe(`neural text models on worker threads (tiny model, offline) [${BACKEND}
     }
   });
 
-  test('a worker thread that dies fails its task with a plain error (the job retries), and the pool goes on', async () => {
+  test('a worker thread that dies is replaced: the next embedding runs on a new thread', async () => {
+    // Terminated while idle: terminating a thread inside onnxruntime's native run aborts the whole
+    // process (Napi::Error), which is what a real native crash would do too; a thread that ends
+    // (out-of-memory exit, error) is what piscina replaces, and that is checked here.
     const other = new NeuralInference({ modelsDir: modelsDirOf({ dataDir }), allowDownload: false, threads: 1, extraModels: [TINY] });
     try {
       await other.embedText(TINY.name, ['warm up']);
-      const threads = (other.pool as unknown as { pool: { threads: { terminate(): Promise<number> }[] } }).pool.threads;
+      const threads = (other.pool as unknown as { pool: { threads: { terminate(): Promise<number>; threadId: number }[] } }).pool.threads;
       assert.equal(threads.length, 1);
-      const running = other.embedText(TINY.name, Array.from({ length: 3000 }, (_, i) => `text ${i}`));
-      await new Promise((r) => setTimeout(r, 20));
+      const first = threads[0]!.threadId;
       await threads[0]!.terminate();
-      await assert.rejects(running, (err: unknown) => {
-        assert.ok(err instanceof Error);
-        assert.ok(!(err instanceof ModelUnavailableError));
-        assert.match(err.message, /inference worker failed on model 'tiny_test_v1'/);
-        return true;
-      });
       const [v] = await other.embedText(TINY.name, ['after the crash']);
       assert.equal(v!.length, DIMS);
+      const now = (other.pool as unknown as { pool: { threads: { threadId: number }[] } }).pool.threads;
+      assert.ok(now.length >= 1 && now.every((t) => t.threadId !== first), 'a new thread runs it');
     } finally {
       await other.close();
     }
