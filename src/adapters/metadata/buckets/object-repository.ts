@@ -11,6 +11,7 @@ import { fromJson, toIso, toJson } from '../row-mappers.ts';
 import { translatingUniqueViolation } from '../unique-violation.ts';
 import { namespaceOf } from './bucket-repository.ts';
 import type { ObjectsTable } from './tables.ts';
+import { filterOnly } from '../key-lookup.ts';
 
 /** Rows per INSERT: well under SQLite's bound-parameter limit at 15 columns a row. */
 const CHUNK = 500;
@@ -40,12 +41,22 @@ export class KyselyObjectRepository implements ObjectRepository {
     return row && toObject(row);
   }
 
+  /** The bucket's rows, for a list of object ids: the primary key is probed (see key-lookup.ts). */
+  private byIds(tenant: TenantScope, bucketId: string, objectIds: readonly string[]) {
+    return this.db
+      .selectFrom('objects')
+      .where(filterOnly(this.db, 'organization_internal_id'), '=', tenant.organization.internalId)
+      .where(filterOnly(this.db, 'namespace_id'), '=', namespaceOf(tenant))
+      .where(filterOnly(this.db, 'bucket_id'), '=', bucketId)
+      .where('object_id', 'in', [...objectIds]);
+  }
+
   async findMany(tenant: TenantScope, bucketId: string, objectIds: readonly string[]): Promise<BucketObject[]> {
     const out: BucketObject[] = [];
     const unique = [...new Set(objectIds)];
     // Bounded IN lists: both drivers cap bound parameters per statement.
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = await this.inBucket(tenant, bucketId).selectAll().where('object_id', 'in', unique.slice(i, i + 500)).execute();
+      const rows = await this.byIds(tenant, bucketId, unique.slice(i, i + 500)).selectAll().execute();
       for (const row of rows) out.push(toObject(row));
     }
     return out;
@@ -55,7 +66,7 @@ export class KyselyObjectRepository implements ObjectRepository {
     const found = new Set<string>();
     const unique = [...new Set(objectIds)];
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = await this.inBucket(tenant, bucketId).select('object_id').where('object_id', 'in', unique.slice(i, i + 500)).execute();
+      const rows = await this.byIds(tenant, bucketId, unique.slice(i, i + 500)).select('object_id').execute();
       for (const row of rows) found.add(row.object_id);
     }
     return found;

@@ -11,6 +11,7 @@ import { backendOf } from '../buckets/object-list.ts';
 import { documentCompiler, documentSearch } from './document-list.ts';
 import type { DocumentsTable } from './tables.ts';
 import { bytesToVector, vectorToBytes } from './vector-bytes.ts';
+import { filterOnly } from '../key-lookup.ts';
 
 /** Documents per multi-row INSERT: 19 columns a row stays far below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits. */
 const DOCUMENT_CHUNK = 500;
@@ -113,8 +114,8 @@ export class KyselyDocumentRepository implements DocumentRepository {
       const names = JSON.parse(key) as string[];
       let prune = this.db
         .deleteFrom('document_vectors')
-        .where('organization_internal_id', '=', organization)
-        .where('namespace_id', '=', namespace)
+        .where(filterOnly(this.db, 'organization_internal_id'), '=', organization)
+        .where(filterOnly(this.db, 'namespace_id'), '=', namespace)
         .where('document_id', 'in', ids);
       if (names.length > 0) prune = prune.where('index_name', 'not in', names);
       await prune.execute();
@@ -142,8 +143,8 @@ export class KyselyDocumentRepository implements DocumentRepository {
       const rows = await this.db
         .selectFrom('document_vectors')
         .select(['document_id', 'index_name', 'vector'])
-        .where('organization_internal_id', '=', tenant.organization.internalId)
-        .where('namespace_id', '=', namespaceOf(tenant))
+        .where(filterOnly(this.db, 'organization_internal_id'), '=', tenant.organization.internalId)
+        .where(filterOnly(this.db, 'namespace_id'), '=', namespaceOf(tenant))
         .where('document_id', 'in', ids.slice(i, i + ID_CHUNK))
         .execute();
       for (const r of rows) {
@@ -164,7 +165,12 @@ export class KyselyDocumentRepository implements DocumentRepository {
   async listByRootObjects(tenant: TenantScope, collectionId: string, rootObjectIds: readonly string[]): Promise<StoredDocument[]> {
     const out: StoredDocument[] = [];
     for (let i = 0; i < rootObjectIds.length; i += ID_CHUNK) {
-      const rows = await this.inCollection(tenant, collectionId)
+      // By the (organization, namespace, root_object_id) index, not a walk of the collection.
+      const rows = await this.db
+        .selectFrom('documents')
+        .where('organization_internal_id', '=', tenant.organization.internalId)
+        .where('namespace_id', '=', namespaceOf(tenant))
+        .where(filterOnly(this.db, 'collection_id'), '=', collectionId)
         .selectAll()
         .where('root_object_id', 'in', rootObjectIds.slice(i, i + ID_CHUNK))
         .orderBy('document_id')
@@ -264,9 +270,9 @@ export class KyselyDocumentRepository implements DocumentRepository {
       const ids = [...new Set(documentIds.slice(i, i + ID_CHUNK))];
       const rows = await this.db
         .deleteFrom('documents')
-        .where('organization_internal_id', '=', tenant.organization.internalId)
-        .where('namespace_id', '=', namespaceOf(tenant))
-        .where('collection_id', '=', collectionId)
+        .where(filterOnly(this.db, 'organization_internal_id'), '=', tenant.organization.internalId)
+        .where(filterOnly(this.db, 'namespace_id'), '=', namespaceOf(tenant))
+        .where(filterOnly(this.db, 'collection_id'), '=', collectionId)
         .where('document_id', 'in', ids)
         .returning('document_id')
         .execute();
@@ -294,8 +300,8 @@ export class KyselyDocumentRepository implements DocumentRepository {
   private async deleteVectorsOf(tenant: TenantScope, documentIds: readonly string[]): Promise<void> {
     await this.db
       .deleteFrom('document_vectors')
-      .where('organization_internal_id', '=', tenant.organization.internalId)
-      .where('namespace_id', '=', namespaceOf(tenant))
+      .where(filterOnly(this.db, 'organization_internal_id'), '=', tenant.organization.internalId)
+      .where(filterOnly(this.db, 'namespace_id'), '=', namespaceOf(tenant))
       .where('document_id', 'in', [...documentIds])
       .execute();
   }
