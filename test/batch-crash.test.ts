@@ -4,43 +4,17 @@
 // the chunk). Embedded: the API process runs the jobs (their leases expire, the next process reruns
 // them). Scale-out: API processes relay to BullMQ and a `tessera worker` runs them.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { ENVIRONMENT_VARIABLES } from '../src/config.ts';
-import { REPO_ROOT } from './helpers/run-node.ts';
-import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
+import { apiClient, startServer, startWorkerProcess, storeEnv, type ServerProcess } from './helpers/server-process.ts';
 import { dropRedisPrefix, TEST_REDIS_URL } from './helpers/shared-redis.ts';
 import { BACKEND, freshStore, uniqueName } from './helpers/test-app.ts';
 
 const OBJECTS = 3000;
 const CHUNK = 20;
 const TERMINAL = ['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELED'];
-
-interface Api {
-  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-}
-
-function api(server: () => ServerProcess, key: string): Api {
-  return {
-    async call(method, url, body, headers = {}) {
-      const res = await fetch(server().url + url, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-  };
-}
-
-function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
-  return spawn(process.execPath, ['bin/tessera.js', 'worker'], { cwd: REPO_ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
-}
 
 function crashSuite(queue: 'database' | 'redis'): void {
   const skip = queue === 'redis' && !TEST_REDIS_URL ? 'TESSERA_TEST_REDIS_URL is not set' : false;
@@ -71,7 +45,7 @@ function crashSuite(queue: 'database' | 'redis'): void {
       };
       let server = await startServer(env);
       servers.push(server);
-      const client = api(() => server, key);
+      const client = apiClient(() => server, key);
       const upgrade = await client.call('POST', '/v1/organizations/credits', { credits: 1_000_000 });
       assert.equal(upgrade.status, 200, JSON.stringify(upgrade.body));
 
@@ -101,7 +75,7 @@ function crashSuite(queue: 'database' | 'redis'): void {
       const batchUrl = `/v1/buckets/${bucketId}/batches/${batch.body.batch_id}`;
       const balanceBefore = (await client.call('GET', '/v1/organizations')).body.credit_count as number;
 
-      let worker = queue === 'redis' ? startWorker(env) : undefined;
+      let worker = queue === 'redis' ? startWorkerProcess(env) : undefined;
       if (worker) children.push(worker);
       const submitted = await client.call('POST', `${batchUrl}/submit`, {}, h);
       assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
@@ -125,7 +99,7 @@ function crashSuite(queue: 'database' | 'redis'): void {
         server = await startServer(env);
         servers.push(server);
       } else {
-        worker = startWorker(env);
+        worker = startWorkerProcess(env);
         children.push(worker);
       }
       let task: any;

@@ -3,46 +3,20 @@
 // (its lease expires, the next process re-runs it). Scale-out: API processes only relay to BullMQ
 // and a `tessera worker` runs it (the stalled job goes back to wait).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { ENVIRONMENT_VARIABLES } from '../src/config.ts';
-import { REPO_ROOT } from './helpers/run-node.ts';
-import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
+import { apiClient, startServer, startWorkerProcess, storeEnv, type ApiClient, type ServerProcess } from './helpers/server-process.ts';
 import { dropRedisPrefix, TEST_REDIS_URL } from './helpers/shared-redis.ts';
 import { BACKEND, freshStore, uniqueName } from './helpers/test-app.ts';
 
 const BUCKETS = 6;
 const OBJECTS_PER_BUCKET = 200;
 
-interface Api {
-  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
-}
-
-function api(server: () => ServerProcess, key: string): Api {
-  return {
-    async call(method, url, body, headers = {}) {
-      const res = await fetch(server().url + url, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-  };
-}
-
-function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
-  return spawn(process.execPath, ['bin/tessera.js', 'worker'], { cwd: REPO_ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
-}
-
-async function namespaceWithContent(client: Api, name: string): Promise<{ namespaceId: string; bucketIds: string[] }> {
+async function namespaceWithContent(client: ApiClient, name: string): Promise<{ namespaceId: string; bucketIds: string[] }> {
   const ns = await client.call('POST', '/v1/namespaces', { namespace_name: name, feature_extractors: [{ feature_extractor_name: 'text_extractor', version: 'v1' }] });
   assert.equal(ns.status, 200, JSON.stringify(ns.body));
   const namespaceId = ns.body.namespace_id as string;
@@ -88,14 +62,14 @@ function crashSuite(queue: 'database' | 'redis'): void {
       };
       let server = await startServer(env);
       servers.push(server);
-      const client = api(() => server, key);
+      const client = apiClient(() => server, key);
       // A purchase moves the organization to the team tier: room for two namespaces.
       const upgrade = await client.call('POST', '/v1/organizations/credits', { credits: 1_000_000 });
       assert.equal(upgrade.status, 200, JSON.stringify(upgrade.body));
 
       const doomed = await namespaceWithContent(client, uniqueName('doomed'));
       const kept = await namespaceWithContent(client, uniqueName('kept'));
-      let worker = queue === 'redis' ? startWorker(env) : undefined;
+      let worker = queue === 'redis' ? startWorkerProcess(env) : undefined;
       if (worker) children.push(worker);
 
       const deletion = await client.call('DELETE', `/v1/namespaces/${doomed.namespaceId}`);
@@ -117,7 +91,7 @@ function crashSuite(queue: 'database' | 'redis'): void {
         server = await startServer(env);
         servers.push(server);
       } else {
-        worker = startWorker(env);
+        worker = startWorkerProcess(env);
         children.push(worker);
       }
       let task: any;

@@ -3,12 +3,10 @@
 // COMPLETED → documents listed with vectors and lineage. Embedded (the API process runs the jobs
 // from the database queue) and scale-out (API relays to BullMQ on Redis, `tessera worker` runs them).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { ENVIRONMENT_VARIABLES } from '../src/config.ts';
-import { REPO_ROOT } from './helpers/run-node.ts';
-import { startServer, storeEnv, type ServerProcess } from './helpers/server-process.ts';
+import { startServer, startWorkerProcess, storeEnv, type ServerProcess } from './helpers/server-process.ts';
 import { dropRedisPrefix, TEST_REDIS_URL } from './helpers/shared-redis.ts';
 import { BACKEND, freshStore, uniqueName } from './helpers/test-app.ts';
 
@@ -19,12 +17,6 @@ const TEXTS = [
   'Solar panels convert sunlight into electricity',
   'The committee approved the new budget for public libraries',
 ];
-
-function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
-  return spawn(process.execPath, ['bin/tessera.js', 'worker'], { cwd: REPO_ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
-}
 
 function quickstart(queue: 'database' | 'redis'): void {
   const skip = queue === 'redis' && !TEST_REDIS_URL ? 'TESSERA_TEST_REDIS_URL is not set' : false;
@@ -51,7 +43,7 @@ function quickstart(queue: 'database' | 'redis'): void {
         ...(queue === 'redis' ? { TESSERA_JOB_QUEUE: 'redis', TESSERA_REDIS_URL: TEST_REDIS_URL, TESSERA_REDIS_PREFIX: prefix } : {}),
       };
       server = await startServer(env);
-      if (queue === 'redis') worker = startWorker(env);
+      if (queue === 'redis') worker = startWorkerProcess(env);
       const call = async (method: string, url: string, body?: unknown, ns?: string) => {
         const res = await fetch(server!.url + url, {
           method,

@@ -119,9 +119,12 @@ export function isDefinedOperation(operation: RouteOperation | undefined, operat
   return operation !== undefined && defined.has(operation) && operation.operationId === operationId;
 }
 
-/** An optional body that was left out reads as `{}` (Fastify leaves it undefined, which an object schema refuses). */
+/**
+ * An optional body that was left out (no body, or an empty one: see app.ts's JSON parser) reads as
+ * `{}`. A JSON `null` was sent, not left out: the schema refuses it like any other non-object.
+ */
 async function emptyBodyWhenAbsent(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) request.body = {};
+  if (request.body === undefined) request.body = {};
 }
 
 function routeHandler(operation: AuthenticatedOperation | PublicOperation): RouteHandlerMethod {

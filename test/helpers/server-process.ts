@@ -61,3 +61,29 @@ export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): P
     },
   };
 }
+
+/** JSON over HTTP to a server process with one key; the server is looked up per call (it may be restarted). */
+export interface ApiClient {
+  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+export function apiClient(server: () => ServerProcess, key: string): ApiClient {
+  return {
+    async call(method, url, body, headers = {}) {
+      const res = await fetch(server().url + url, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+  };
+}
+
+/** A real `tessera worker` with exactly these Tessera variables (none inherited from the test's environment). */
+export function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
+  const base: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) base[k] = v;
+  return spawn(process.execPath, ['bin/tessera.js', 'worker'], { cwd: REPO_ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: 'ignore' });
+}
