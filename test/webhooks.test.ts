@@ -326,6 +326,26 @@ describe(`webhooks: deliveries to an allow-listed loopback receiver [${BACKEND}]
     for (const path of ['/collections', '/paused', '/doomed']) assert.equal(receiver.at(path).length, 0, `${path} received nothing`);
   });
 
+  test('task.completed when an asynchronous operation finishes (a bucket deletion), committed with the task', async () => {
+    const tasks = await createWebhook(t, webhookBody(uniqueName('tasks'), receiver.url('/tasks'), ['task.*']));
+    const made = await t.call({ method: 'POST', url: '/v1/buckets', headers: { 'x-namespace': place.namespaceId }, payload: { bucket_name: uniqueName('doomed'), bucket_schema: SCHEMA } });
+    assert.equal(made.statusCode, 200, made.body);
+    const deletion = await t.call({ method: 'DELETE', url: `/v1/buckets/${made.json().bucket_id}`, headers: { 'x-namespace': place.namespaceId } });
+    assert.equal(deletion.statusCode, 200, deletion.body);
+    const taskId = deletion.json().task_id as string;
+    const hits = await waitFor('the task.completed delivery', () => {
+      const mine = receiver.at('/tasks').filter((r) => JSON.parse(r.body).subject.id === taskId);
+      return mine.length > 0 ? mine : undefined;
+    });
+    const event = JSON.parse(hits[0]!.body);
+    assert.equal(event.event_type, 'task.completed');
+    assert.deepEqual(event.subject, { type: 'task', id: taskId });
+    assert.equal(event.metadata.status, 'COMPLETED');
+    const task = await t.call({ method: 'GET', url: `/v1/tasks/${taskId}` });
+    assert.equal(task.json().status, 'COMPLETED', 'the task had its final status when the event went out');
+    assert.ok((await deliveries(t, tasks.webhook_id)).every((d) => d.event_type === 'task.completed'));
+  });
+
   test('the batch event and payload templates', async () => {
     await createWebhook(
       t,

@@ -5,7 +5,7 @@ import type { JobPayloads } from '../../engine/jobs/job-catalogue.ts';
 import { DEFAULT_MAX_ATTEMPTS, JobRegistry } from '../../engine/jobs/job-registry.ts';
 import type { JobRecord, JobRepositories } from '../../engine/jobs/job-repositories.ts';
 import type { Clock } from '../../engine/ports/clock.ts';
-import type { EnqueueRequest, EnqueueResult, HandlerOptions, JobHandler, JobQueue } from '../../engine/ports/job-queue.ts';
+import type { EnqueueRequest, EnqueueResult, HandlerOptions, JobHandler, JobQueue, TaskSettledObserver } from '../../engine/ports/job-queue.ts';
 import type { MetadataStore } from '../../engine/ports/metadata-store.ts';
 import { randomToken } from '../../lib/ids.ts';
 
@@ -34,6 +34,12 @@ export abstract class BaseJobQueue<C extends JobPayloads> implements JobQueue<C>
   /** Lease owners of this process start with it: `host:pid:random`. */
   protected readonly processToken = `${os.hostname()}:${process.pid}:${randomToken(6)}`;
   protected started = false;
+  /** See JobQueue.onTaskSettled; passed to every runJob. */
+  protected taskSettled: TaskSettledObserver | null = null;
+
+  onTaskSettled(observer: TaskSettledObserver): void {
+    this.taskSettled = observer;
+  }
 
   constructor(
     protected readonly store: MetadataStore,

@@ -144,6 +144,7 @@ export class BullMqJobQueue<C extends JobPayloads> extends BaseJobQueue<C> {
       owner,
       leaseMs: this.settings.leaseMs,
       stopSignal: this.stop.signal,
+      onTaskSettled: this.taskSettled,
       onBackgroundError: (err) => this.log.warn({ err, job_id: id }, 'renewing a job lease failed'),
     });
     const fields = { job_id: id, job_name: row.name, attempt };

@@ -76,6 +76,7 @@ export class DatabaseJobQueue<C extends JobPayloads> extends BaseJobQueue<C> {
           owner,
           leaseMs: this.settings.leaseMs,
           stopSignal: this.stop.signal,
+          onTaskSettled: this.taskSettled,
           onBackgroundError: (err) => this.log.warn({ err, job_id: job.id }, 'renewing a job lease failed'),
         });
         const fields = { job_id: job.id, job_name: job.name, attempt: job.attempts };

@@ -4,7 +4,7 @@ import { purgeBucket } from '../buckets/bucket-purge.ts';
 import { NotFoundError } from '../errors.ts';
 import { purgeNamespace } from '../namespaces/namespace-purge.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
-import { scopeForJob } from '../scope/job-scope.ts';
+import { scopeForJob, type JobTenant } from '../scope/job-scope.ts';
 import type { Services } from '../services.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import type { JobCatalogue } from './job-catalogue.ts';
@@ -12,6 +12,20 @@ import { PermanentJobError } from './job-runner.ts';
 import { CHUNK_MAX_ATTEMPTS } from './queued-operations.ts';
 
 export function registerJobHandlers(queue: JobQueue<JobCatalogue>, services: Services, store: MetadataStore): void {
+  // task.completed / task.failed for webhooks, committed with the task's final status.
+  queue.onTaskSettled(async (repos, task) => {
+    const tenant = task.payload as Partial<JobTenant>;
+    if (typeof tenant.organization_id !== 'string') return;
+    const organization = await repos.organizations.findByPublicId(tenant.organization_id);
+    if (!organization) return;
+    await services.events.publishIn(repos, { organization, namespace: null }, {
+      event_type: task.status === 'FAILED' ? 'task.failed' : 'task.completed',
+      namespace_id: tenant.namespace_id ?? null,
+      subject: { type: 'task', id: task.taskId },
+      metadata: { task_id: task.taskId, status: task.status, error: task.error },
+    });
+  });
+
   queue.register(
     'namespace.delete',
     async (payload, ctx) => {

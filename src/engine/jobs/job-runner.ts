@@ -3,7 +3,7 @@
 // embedded pool and the BullMQ worker both call runJob once they hold a job.
 import { TesseraError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { JobContext, JobOutcome } from '../ports/job-queue.ts';
+import type { JobContext, JobOutcome, TaskSettledObserver } from '../ports/job-queue.ts';
 import type { Repositories, UnitOfWork } from '../ports/unit-of-work.ts';
 import { retryDelayMs } from './backoff.ts';
 import type { JobRecord } from './job-repositories.ts';
@@ -35,6 +35,8 @@ export interface RunJobOptions {
   /** Aborts the handler's signal too (the queue is closing past its grace period). */
   stopSignal?: AbortSignal;
   onBackgroundError?: (err: unknown) => void;
+  /** Writes with the transaction that settles the job's task for good (events). */
+  onTaskSettled?: TaskSettledObserver | null;
 }
 
 export async function runJob(job: JobRecord, registered: RegisteredHandler, options: RunJobOptions): Promise<RunResult> {
@@ -120,13 +122,15 @@ export async function runJob(job: JobRecord, registered: RegisteredHandler, opti
   const settled = await store.transaction(async (repos) => {
     if (!(await repos.jobs.settle(job.id, owner, { status: 'completed', now: now() }))) return false;
     if (job.taskId) {
+      const status = outcome?.status ?? 'COMPLETED';
       await repos.tasks.applyJobState(job.taskId, {
-        status: outcome?.status ?? 'COMPLETED',
+        status,
         progress: 100,
         ...(outcome?.outputs ? { outputs: outcome.outputs } : {}),
         ...(outcome?.additionalData ? { additionalData: outcome.additionalData } : {}),
         now: now(),
       });
+      await options.onTaskSettled?.(repos, { taskId: job.taskId, jobId: job.id, jobName: job.name, payload: job.payload, status, error: null });
     }
     return true;
   });
@@ -137,7 +141,10 @@ async function settleFailed(job: JobRecord, owner: string, error: string, perman
   const now = options.clock.now().toISOString();
   const settled = await options.store.transaction(async (repos) => {
     if (!(await repos.jobs.settle(job.id, owner, { status: 'failed', error, now }))) return false;
-    if (job.taskId) await repos.tasks.applyJobState(job.taskId, { status: 'FAILED', error, additionalData: { error }, now });
+    if (job.taskId) {
+      await repos.tasks.applyJobState(job.taskId, { status: 'FAILED', error, additionalData: { error }, now });
+      await options.onTaskSettled?.(repos, { taskId: job.taskId, jobId: job.id, jobName: job.name, payload: job.payload, status: 'FAILED', error });
+    }
     return true;
   });
   return settled ? { outcome: 'failed', error, permanent } : lostOrCanceled(job.id, options);

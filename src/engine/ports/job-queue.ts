@@ -6,6 +6,7 @@ import type { BackoffPolicy } from '../jobs/backoff.ts';
 import type { JobCatalogue, JobPayloads } from '../jobs/job-catalogue.ts';
 import type { JobRecord, JobRepositories } from '../jobs/job-repositories.ts';
 import type { TaskItem } from '../tasks/types.ts';
+import type { Repositories } from './unit-of-work.ts';
 
 export interface EnqueueRequest<C extends JobPayloads, N extends keyof C & string> {
   /**
@@ -53,6 +54,17 @@ export interface JobOutcome {
   status?: 'COMPLETED' | 'COMPLETED_WITH_ERRORS';
 }
 
+export interface SettledTask {
+  taskId: string;
+  jobId: string;
+  jobName: string;
+  payload: unknown;
+  status: 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'FAILED';
+  error: string | null;
+}
+
+export type TaskSettledObserver = (repos: Repositories, task: SettledTask) => Promise<void>;
+
 export type JobHandler<P> = (payload: P, context: JobContext) => Promise<JobOutcome | void>;
 
 export interface HandlerOptions<P = unknown> {
@@ -83,6 +95,12 @@ export interface JobQueue<C extends JobPayloads = JobCatalogue> {
    */
   enqueueIn<N extends keyof C & string>(repos: JobRepositories, request: EnqueueRequest<C, N>): Promise<EnqueueResult>;
   get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * Called in the transaction that settles a job's task for good (COMPLETED, COMPLETED_WITH_ERRORS,
+   * FAILED), so what it writes (a task.completed event) commits with the task's new status. One
+   * observer per queue; a later call replaces it.
+   */
+  onTaskSettled(observer: TaskSettledObserver): void;
   /** Cancels a job that has not finished (a running handler sees its signal abort); false otherwise. */
   cancel(id: string): Promise<boolean>;
   /**
