@@ -136,6 +136,27 @@ describe(`collections [${BACKEND}]`, () => {
     assertError(await t.call({ method: 'DELETE', url: `/v1/collections/${both.collection_id}`, headers: h() }), 404, 'NotFoundError');
   });
 
+  test('a delete racing a creation that reads from it: never both (no collection is left reading from a deleted one)', async () => {
+    for (let round = 0; round < 8; round++) {
+      const upstream = await create(body());
+      const [made, deleted] = await Promise.all([
+        t.call({ method: 'POST', url: '/v1/collections', headers: h(), payload: { collection_name: uniqueName('down'), source: { type: 'collection', collection_id: upstream.collection_id }, feature_extractor: { feature_extractor_name: 'passthrough_extractor', version: 'v1', include_all_source_fields: true } } }),
+        t.call({ method: 'DELETE', url: `/v1/collections/${upstream.collection_id}`, headers: h() }),
+      ]);
+      const outcome = `create ${made.statusCode}, delete ${deleted.statusCode}`;
+      assert.ok(
+        (made.statusCode === 200 && deleted.statusCode === 400) || (made.statusCode === 404 && deleted.statusCode === 200),
+        `exactly one wins: ${outcome} ${made.body} ${deleted.body}`,
+      );
+      if (made.statusCode === 200) {
+        // The survivor reads from a collection that still exists; clean up in order.
+        assert.equal((await t.call({ method: 'GET', url: `/v1/collections/${upstream.collection_id}`, headers: h() })).statusCode, 200);
+        assert.equal((await t.call({ method: 'DELETE', url: `/v1/collections/${made.json().collection_id}`, headers: h() })).statusCode, 200);
+      }
+      await t.call({ method: 'DELETE', url: `/v1/collections/${upstream.collection_id}`, headers: h() });
+    }
+  });
+
   test('every refusal answers the error envelope naming what is wrong, and stores nothing', async () => {
     const onlyPassthrough = await namespace([{ feature_extractor_name: 'passthrough_extractor', version: 'v1' }]);
     const otherBucket = await makeBucket(onlyPassthrough);

@@ -101,6 +101,10 @@ export class CollectionService {
 
     const now = this.clock.now().toISOString();
     return this.store.transaction(async (repos) => {
+      // The organization's row lock, first: two creations cannot both take the last slot of the
+      // quota, and a delete (which takes it too) cannot remove a source between the check below
+      // and the insert.
+      await repos.organizations.lock(scope.organization.internalId);
       const resolved = await resolveSource(repos, scope, input.source);
       const config = resolveExtractorConfig(
         extractor,
@@ -135,8 +139,6 @@ export class CollectionService {
         createdAt: now,
         updatedAt: now,
       };
-      // The organization's row lock: two creations cannot both take the last slot of the quota.
-      await repos.organizations.lock(scope.organization.internalId);
       const org = (await repos.organizations.findByInternalId(scope.organization.internalId)) ?? scope.organization;
       if (scope.actor.kind === 'api_key') assertWithinQuota(org, 'collections', await repos.collections.countInOrganization(scope));
       await uniqueName(() => repos.collections.insert(collection), collection.collectionName);
@@ -192,6 +194,9 @@ export class CollectionService {
   /** Synchronous (SPEC §22): the collection and its documents; refused while other collections read from it. */
   async delete(scope: RequestScope, identifier: string): Promise<Collection> {
     return this.store.transaction(async (repos) => {
+      // Serialised with creations (see create): no new collection can start reading from this one
+      // between the dependants check and the delete.
+      await repos.organizations.lock(scope.organization.internalId);
       const collection = await this.require(repos, scope, identifier);
       const dependants = await repos.collections.listSourcedFromCollections(scope, [collection.collectionId]);
       if (dependants.length > 0) {
