@@ -16,29 +16,35 @@ describe(`authentication [${BACKEND}]`, () => {
     const email = 'authcases@example.com';
     await createUser(t, { email });
     const revoked = await createKey(t, email, { name: 'revoked' });
-    await t.call({ method: 'DELETE', url: `/v1/organizations/users/${email}/api-keys/revoked` });
+    // The setup's changes are checked: a 401 case that was never set up would pass as a 200.
+    const revocation = await t.call({ method: 'DELETE', url: `/v1/organizations/users/${email}/api-keys/revoked` });
+    assert.equal(revocation.statusCode, 200, `revoking: ${revocation.body}`);
     const expiring = await createKey(t, email, { name: 'expiring', expires_at: new Date(Date.now() + 1000).toISOString() });
     const suspendedEmail = 'suspended@example.com';
     await createUser(t, { email: suspendedEmail });
     const suspended = await createKey(t, suspendedEmail, { name: 's' });
-    await t.call({ method: 'PATCH', url: `/v1/organizations/users/${suspendedEmail}`, payload: { status: 'suspended' } });
-    await new Promise((r) => setTimeout(r, 1100));
+    const suspension = await t.call({ method: 'PATCH', url: `/v1/organizations/users/${suspendedEmail}`, payload: { status: 'suspended' } });
+    assert.equal(suspension.statusCode, 200, `suspending: ${suspension.body}`);
+    // Past the expiring key's expiry, whatever the load: its expires_at as stored, plus a margin.
+    const expiresAt = Date.parse(expiring.expires_at ?? new Date(Date.now() + 1000).toISOString());
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 100));
 
-    const headers: (Record<string, string> | undefined)[] = [
-      undefined,
-      { authorization: '' },
-      { authorization: 'Bearer' },
-      { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
-      { authorization: `Bearer ${t.adminKey} extra` },
-      { authorization: 'Bearer sk_' },
-      { authorization: `Bearer ${t.adminKey.slice(0, -1)}X` },
-      { authorization: `Bearer ${revoked.key}` },
-      { authorization: `Bearer ${expiring.key}` },
-      { authorization: `Bearer ${suspended.key}` },
+    const cases: [string, Record<string, string> | undefined][] = [
+      ['missing', undefined],
+      ['empty', { authorization: '' }],
+      ['scheme only', { authorization: 'Bearer' }],
+      ['basic', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+      ['trailing token', { authorization: `Bearer ${t.adminKey} extra` }],
+      ['prefix only', { authorization: 'Bearer sk_' }],
+      ['unknown', { authorization: `Bearer ${t.adminKey.slice(0, -1)}X` }],
+      ['revoked', { authorization: `Bearer ${revoked.key}` }],
+      ['expired', { authorization: `Bearer ${expiring.key}` }],
+      ['suspended user', { authorization: `Bearer ${suspended.key}` }],
     ];
     const bodies = new Set<string>();
-    for (const h of headers) {
+    for (const [name, h] of cases) {
       const res = await t.call({ method: 'GET', url: '/v1/organizations', key: null, ...(h ? { headers: h } : {}) });
+      assert.equal(res.statusCode, 401, `${name}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       assertError(res, 401, 'UnauthorizedError');
       bodies.add(res.body);
     }
