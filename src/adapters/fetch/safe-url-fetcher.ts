@@ -17,17 +17,22 @@ export interface SafeUrlFetcherOptions {
   lookup?: Resolver;
 }
 
+/** The one SafeFetcher setup from TESSERA_FETCH_* options: URL blobs and webhook deliveries share it. */
+export function safeFetcherFrom(options: SafeUrlFetcherOptions): SafeFetcher {
+  return new SafeFetcher({
+    policy: new AddressPolicy(options.allowCidrs),
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(options.maxRedirects !== undefined ? { maxRedirects: options.maxRedirects } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
+}
+
 export class SafeUrlFetcher implements UrlFetcher {
   readonly #fetcher: SafeFetcher;
   readonly #timeoutMs: number;
 
   constructor(options: SafeUrlFetcherOptions = {}) {
-    this.#fetcher = new SafeFetcher({
-      policy: new AddressPolicy(options.allowCidrs),
-      ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
-      ...(options.maxRedirects !== undefined ? { maxRedirects: options.maxRedirects } : {}),
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    });
+    this.#fetcher = safeFetcherFrom(options);
     this.#timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
   }
 

@@ -1,9 +1,8 @@
 // The WebhookTransport port over src/lib/safe-fetch.ts: the same address policy as URL blobs
 // (TESSERA_FETCH_ALLOW_CIDRS / TESSERA_FETCH_ALLOW_HOSTS), POST instead of GET.
 import { WebhookTransportError, type WebhookAnswer, type WebhookPost, type WebhookTransport } from '../../engine/ports/webhook-transport.ts';
-import { AddressPolicy } from '../../lib/address-policy.ts';
 import { SafeFetcher, SafeFetchError, type SafeFetchReason } from '../../lib/safe-fetch.ts';
-import type { SafeUrlFetcherOptions } from './safe-url-fetcher.ts';
+import { safeFetcherFrom, type SafeUrlFetcherOptions } from './safe-url-fetcher.ts';
 
 /** Failures on the way (retried); every other reason is a refusal (the URL will not become acceptable by waiting). */
 const UNREACHABLE: ReadonlySet<SafeFetchReason> = new Set(['dns_failure', 'timeout', 'connection_failed']);
@@ -15,12 +14,7 @@ export class SafeWebhookTransport implements WebhookTransport {
   readonly #timeoutMs: number;
 
   constructor(options: SafeUrlFetcherOptions = {}) {
-    this.#fetcher = new SafeFetcher({
-      policy: new AddressPolicy(options.allowCidrs),
-      ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
-      ...(options.maxRedirects !== undefined ? { maxRedirects: options.maxRedirects } : {}),
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    });
+    this.#fetcher = safeFetcherFrom(options);
     this.#timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
   }
 

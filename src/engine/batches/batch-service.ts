@@ -242,21 +242,13 @@ export class BatchService {
     }));
     const collectionIds = tiers.flatMap((t) => t.collectionIds);
     const sample = await repos.batches.objectIds(scope, batch.batchId, 0, 5);
-    const task = await this.tasks.createIn(repos, scope, {
-      taskType: 'api_buckets_batches_submit',
-      inputs: [batch.batchId],
-      additionalData: {
-        batch_id: batch.batchId,
-        bucket_id: batch.bucketId,
-        namespace_id: batch.namespaceId,
-        current_tier: null,
-        total_tiers: tiers.length,
-        collection_ids: collectionIds,
-        object_count: batch.objectCount,
-        sample_object_ids: sample,
-        job_id: advanceJobId(batch.batchId, 's0', 0),
-      },
-    });
+    const task = await this.tasks.createIn(repos, scope, submitTask(batch, {
+      totalTiers: tiers.length,
+      collectionIds,
+      objectIds: sample,
+      objectCount: batch.objectCount,
+      jobId: advanceJobId(batch.batchId, 's0', 0),
+    }));
     const changes: BatchChanges = {
       status: 'PENDING',
       tiers,
@@ -324,23 +316,14 @@ export class BatchService {
       const generation = batch.generation + 1;
       const tiers = batch.tiers.map((t) => (t.tierNum >= fromTier ? { ...t, status: 'PENDING' as const, taskId: null, startedAt: null, completedAt: null, chunkCount: 0 } : t));
       const step = `s${fromTier}`;
-      const task = await this.tasks.createIn(repos, scope, {
-        taskType: 'api_buckets_batches_submit',
-        inputs: [batch.batchId],
-        additionalData: {
-          batch_id: batch.batchId,
-          bucket_id: batch.bucketId,
-          namespace_id: batch.namespaceId,
-          current_tier: null,
-          total_tiers: tiers.length,
-          collection_ids: batch.collectionIds,
-          object_count: roots.length,
-          sample_object_ids: roots.slice(0, 5),
-          retry_generation: generation,
-          retry_mode: options.retryMode,
-          job_id: advanceJobId(batch.batchId, step, generation),
-        },
-      });
+      const task = await this.tasks.createIn(repos, scope, submitTask(batch, {
+        totalTiers: tiers.length,
+        collectionIds: batch.collectionIds,
+        objectIds: roots,
+        objectCount: roots.length,
+        jobId: advanceJobId(batch.batchId, step, generation),
+        extra: { retry_generation: generation, retry_mode: options.retryMode },
+      }));
       const changes: BatchChanges = { status: 'PENDING', generation, retryRootObjectIds: roots, currentTier: null, taskId: task.taskId, completedAt: null, error: null, tiers };
       await repos.batches.update(scope, batch.batchId, changes, now);
       await this.jobs.advance(repos, scope, { ...batch, ...changes } as Batch, step);
@@ -412,4 +395,27 @@ function uniqueIds(ids: readonly string[]): string[] {
 
 function notDraft(batch: Batch, why: string): BadRequestError {
   return new BadRequestError(`Batch ${batch.batchId} is ${batch.status}: ${why}`, { batch_id: batch.batchId, status: batch.status }, 'invalid_batch_status');
+}
+
+/** The task of a batch run (submit or retry): SPEC §11's batch task fields. */
+function submitTask(
+  batch: Batch,
+  run: { totalTiers: number; collectionIds: readonly string[]; objectIds: readonly string[]; objectCount: number; jobId: string; extra?: Record<string, unknown> },
+) {
+  return {
+    taskType: 'api_buckets_batches_submit' as const,
+    inputs: [batch.batchId],
+    additionalData: {
+      batch_id: batch.batchId,
+      bucket_id: batch.bucketId,
+      namespace_id: batch.namespaceId,
+      current_tier: null,
+      total_tiers: run.totalTiers,
+      collection_ids: [...run.collectionIds],
+      object_count: run.objectCount,
+      sample_object_ids: run.objectIds.slice(0, 5),
+      ...run.extra,
+      job_id: run.jobId,
+    },
+  };
 }
