@@ -62,6 +62,7 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   collection_sources: 'not cached',
   documents: 'not cached',
   document_vectors: 'not cached',
+  document_changes: 'not cached',
   batches: 'not cached',
   batch_objects: 'not cached',
   batch_chunks: 'not cached',

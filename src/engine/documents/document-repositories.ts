@@ -4,6 +4,7 @@
 import type { AggregateQuery, AggregateRow, FilterNode, ListQuery } from '../query/types.ts';
 import type { TenantScope } from '../scope/request-scope.ts';
 import type { StoredDocument } from './types.ts';
+import type { DocumentFeedRepository } from './document-feed.ts';
 
 /** Reads that may leave the vectors out (most do: they are the bulk of a document's bytes). */
 export interface ReadOptions {
@@ -61,4 +62,6 @@ export interface DocumentRepository {
 
 export interface DocumentRepositories {
   documents: DocumentRepository;
+  /** The change log and bulk reads search indexes are built from (not tenant-scoped: indexes serve every tenant, each read names its namespace). */
+  documentFeed: DocumentFeedRepository;
 }

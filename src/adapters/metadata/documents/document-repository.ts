@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { DocumentFieldsUpdate, DocumentRepository, ReadOptions } from '../../../engine/documents/document-repositories.ts';
+import type { DocumentChangeKind } from '../../../engine/documents/document-feed.ts';
 import type { DocumentLineage, LineageStep, SourceBlobRef, StoredDocument } from '../../../engine/documents/types.ts';
 import type { AggregateQuery, AggregateRow, FilterNode, ListQuery } from '../../../engine/query/types.ts';
 import type { TenantScope } from '../../../engine/scope/request-scope.ts';
@@ -19,6 +20,8 @@ const DOCUMENT_CHUNK = 500;
 const VECTOR_CHUNK = 1000;
 /** Ids per IN (…) list. */
 const ID_CHUNK = 1000;
+/** The first key of the change log's advisory locks (the second is the namespace's hash). */
+export const CHANGE_LOCK_CLASS = 7_310_001;
 
 const DOCUMENT_COLUMNS = [
   'document_id',
@@ -56,6 +59,11 @@ export class KyselyDocumentRepository implements DocumentRepository {
   }
 
   async upsertMany(tenant: TenantScope, documents: readonly StoredDocument[]): Promise<{ inserted: number }> {
+    return this.inTransaction((repo) => repo.upsertManyNow(tenant, documents));
+  }
+
+  private async upsertManyNow(tenant: TenantScope, documents: readonly StoredDocument[]): Promise<{ inserted: number }> {
+    await this.lockChangeLog(tenant);
     const organization = tenant.organization.internalId;
     const namespace = namespaceOf(tenant);
     // The same id twice in one statement is an error on PostgreSQL ("cannot affect row a second
@@ -88,6 +96,7 @@ export class KyselyDocumentRepository implements DocumentRepository {
         )
         .execute();
       await this.writeVectors(tenant, part);
+      await this.recordChanges(tenant, part.map((d) => ({ collectionId: d.collectionId, documentId: d.documentId, kind: 'upsert' as const })));
     }
     return { inserted };
   }
@@ -195,6 +204,12 @@ export class KyselyDocumentRepository implements DocumentRepository {
   }
 
   async deleteAllInCollection(tenant: TenantScope, collectionId: string): Promise<number> {
+    return this.inTransaction((repo) => repo.deleteAllInCollectionNow(tenant, collectionId));
+  }
+
+  private async deleteAllInCollectionNow(tenant: TenantScope, collectionId: string): Promise<number> {
+    await this.lockChangeLog(tenant);
+    await this.recordChanges(tenant, [{ collectionId, documentId: null, kind: 'collection' }]);
     await this.db
       .deleteFrom('document_vectors')
       .where('organization_internal_id', '=', tenant.organization.internalId)
@@ -249,6 +264,11 @@ export class KyselyDocumentRepository implements DocumentRepository {
   }
 
   async updateFields(tenant: TenantScope, collectionId: string, updates: readonly DocumentFieldsUpdate[], updatedAt: string): Promise<string[]> {
+    return this.inTransaction((repo) => repo.updateFieldsNow(tenant, collectionId, updates, updatedAt));
+  }
+
+  private async updateFieldsNow(tenant: TenantScope, collectionId: string, updates: readonly DocumentFieldsUpdate[], updatedAt: string): Promise<string[]> {
+    await this.lockChangeLog(tenant);
     const done: string[] = [];
     for (const u of updates) {
       const result = await this.db
@@ -261,10 +281,16 @@ export class KyselyDocumentRepository implements DocumentRepository {
         .executeTakeFirst();
       if (result.numUpdatedRows > 0n) done.push(u.documentId);
     }
+    await this.recordChanges(tenant, done.map((documentId) => ({ collectionId, documentId, kind: 'upsert' as const })));
     return done;
   }
 
   async deleteMany(tenant: TenantScope, collectionId: string, documentIds: readonly string[]): Promise<string[]> {
+    return this.inTransaction((repo) => repo.deleteManyNow(tenant, collectionId, documentIds));
+  }
+
+  private async deleteManyNow(tenant: TenantScope, collectionId: string, documentIds: readonly string[]): Promise<string[]> {
+    await this.lockChangeLog(tenant);
     const deleted: string[] = [];
     for (let i = 0; i < documentIds.length; i += ID_CHUNK) {
       const ids = [...new Set(documentIds.slice(i, i + ID_CHUNK))];
@@ -278,12 +304,19 @@ export class KyselyDocumentRepository implements DocumentRepository {
         .execute();
       const gone = rows.map((r) => r.document_id);
       if (gone.length > 0) await this.deleteVectorsOf(tenant, gone);
+      await this.recordChanges(tenant, gone.map((documentId) => ({ collectionId, documentId, kind: 'delete' as const })));
       deleted.push(...gone);
     }
     return deleted;
   }
 
   async deleteMatching(tenant: TenantScope, collectionId: string, filter: FilterNode | null): Promise<number> {
+    return this.inTransaction((repo) => repo.deleteMatchingNow(tenant, collectionId, filter));
+  }
+
+  private async deleteMatchingNow(tenant: TenantScope, collectionId: string, filter: FilterNode | null): Promise<number> {
+    await this.lockChangeLog(tenant);
+    await this.recordChanges(tenant, [{ collectionId, documentId: null, kind: 'collection' }]);
     const rows = await this.db
       .deleteFrom('documents')
       .where('organization_internal_id', '=', tenant.organization.internalId)
@@ -295,6 +328,45 @@ export class KyselyDocumentRepository implements DocumentRepository {
     const ids = rows.map((r) => r.document_id);
     for (let i = 0; i < ids.length; i += ID_CHUNK) await this.deleteVectorsOf(tenant, ids.slice(i, i + ID_CHUNK));
     return ids.length;
+  }
+
+  /**
+   * Every write of documents takes the namespace's change-log lock first and holds it to commit, so
+   * within a namespace sequence numbers commit in order: an index that has applied seq N never
+   * later finds a smaller one committed (it would skip it). First, before any row lock, so two
+   * writers cannot each hold what the other waits for. SQLite has one writer at a time, which
+   * gives the same order.
+   */
+  private async lockChangeLog(tenant: TenantScope): Promise<void> {
+    if (backendOf(this.db) === 'postgres') await sql`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_CLASS}, hashtext(${namespaceOf(tenant)}))`.execute(this.db);
+  }
+
+  /** Runs fn in this repository's transaction, or in a new one: a write and its change-log rows commit together. */
+  private inTransaction<T>(fn: (repo: KyselyDocumentRepository) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new KyselyDocumentRepository(trx)));
+  }
+
+  /**
+   * Appends to the change log (document-feed.ts), after lockChangeLog in the same transaction.
+   */
+  private async recordChanges(tenant: TenantScope, changes: readonly { collectionId: string; documentId: string | null; kind: DocumentChangeKind }[]): Promise<void> {
+    if (changes.length === 0) return;
+    const namespace = namespaceOf(tenant);
+    for (let i = 0; i < changes.length; i += VECTOR_CHUNK) {
+      await this.db
+        .insertInto('document_changes')
+        .values(
+          changes.slice(i, i + VECTOR_CHUNK).map((c) => ({
+            organization_internal_id: tenant.organization.internalId,
+            namespace_id: namespace,
+            collection_id: c.collectionId,
+            document_id: c.documentId,
+            kind: c.kind,
+          })),
+        )
+        .execute();
+    }
   }
 
   private async deleteVectorsOf(tenant: TenantScope, documentIds: readonly string[]): Promise<void> {
@@ -377,7 +449,7 @@ function toRow(d: StoredDocument) {
   };
 }
 
-function toDocument(row: Selectable<DocumentsTable>): StoredDocument {
+export function toDocument(row: Selectable<DocumentsTable>): StoredDocument {
   const lineage: DocumentLineage = {
     rootObjectId: row.root_object_id,
     rootBucketId: row.root_bucket_id,

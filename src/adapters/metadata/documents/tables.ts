@@ -37,7 +37,18 @@ export interface DocumentVectorsTable {
   vector: VectorBytes;
 }
 
+/** The change log search indexes apply (migration 0012). */
+export interface DocumentChangesTable {
+  seq: ColumnType<number, never, never>;
+  organization_internal_id: string;
+  namespace_id: string;
+  collection_id: string;
+  document_id: string | null;
+  kind: string;
+}
+
 export interface DocumentTables {
   documents: DocumentsTable;
   document_vectors: DocumentVectorsTable;
+  document_changes: DocumentChangesTable;
 }

@@ -11,6 +11,7 @@ import { collections } from './0008-collections.ts';
 import { documents } from './0009-documents.ts';
 import { batches } from './0010-batches.ts';
 import { webhooks } from './0011-webhooks.ts';
+import { documentChanges } from './0012-document-changes.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-documents': documents,
   '0010-batches': batches,
   '0011-webhooks': webhooks,
+  '0012-document-changes': documentChanges,
 };
