@@ -29,6 +29,8 @@ import type { InferencePort } from './engine/ports/inference.ts';
 import { CompositeInference } from './adapters/models/composite-inference.ts';
 import { NeuralInference } from './adapters/models/neural-inference.ts';
 import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
+import type { SearchIndex } from './engine/ports/search-index.ts';
+import { EmbeddedSearchIndex } from './adapters/search/embedded/embedded-search-index.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -227,4 +229,9 @@ export function openInference(config: TesseraConfig, extraModels: readonly Neura
   return new CompositeInference(
     new NeuralInference({ modelsDir: modelsDirOf(config), allowDownload: config.allowModelDownload, threads: config.inferenceThreads, extraModels }),
   );
+}
+
+/** The search index over the metadata database's documents (src/engine/ports/search-index.ts). */
+export async function openSearchIndex(_config: TesseraConfig, store: MetadataStore, log: { error: (obj: object, message: string) => void }): Promise<SearchIndex> {
+  return new EmbeddedSearchIndex({ feed: store.documentFeed, onBackgroundError: (err) => log.error({ err }, 'catching the search index up failed; the next search retries') });
 }

@@ -1,7 +1,7 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSecretCipher, openUrlFetcher, openWebhookTransport, webhookDeliverySettings } from './compose.ts';
+import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSearchIndex, openSecretCipher, openUrlFetcher, openWebhookTransport, webhookDeliverySettings } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import { BUILTIN_EXTRACTORS, ExtractorRegistry } from './engine/extractors/extractor-registry.ts';
 import type { ExtractorDefinition } from './engine/extractors/extractor-definition.ts';
@@ -91,6 +91,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
   const jobQueue = openJobQueue(config, store, clock, log.child({ component: 'jobs' }), role);
   const inference = openInference(config, options.extraModels);
+  const searchIndex = await openSearchIndex(config, store, log.child({ component: 'search-index' }));
   let services: Services | undefined;
   try {
     services = createServices({
@@ -111,6 +112,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
       onBackgroundError: (err) => log.error({ err }, 'writing request usage failed; will retry'),
       blobStore: blobs,
       inference,
+      searchIndex,
       batchChunkSize: config.batchChunkSize,
       ...(options.extraExtractors ? { extractors: new ExtractorRegistry([...BUILTIN_EXTRACTORS, ...options.extraExtractors]) } : {}),
     });
@@ -122,6 +124,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     // Everything opened so far is released, worker threads included, so a failed start exits cleanly.
     await jobQueue.close().catch(() => {});
     await inference.close().catch(() => {});
+    await searchIndex.close().catch(() => {});
     await services?.requestUsage?.close();
     await invalidationBus?.close();
     await counter?.close();
@@ -145,6 +148,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         // Running jobs finish (or are aborted after TESSERA_JOB_SHUTDOWN_TIMEOUT_MS) while the store is still open.
         await jobQueue.close();
         await inference.close();
+        await searchIndex.close();
         await started.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();

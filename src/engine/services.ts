@@ -37,6 +37,7 @@ import type { JobQueue } from './ports/job-queue.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { queuedOperations, UNQUEUED } from './jobs/queued-operations.ts';
 import type { InferencePort } from './ports/inference.ts';
+import type { SearchIndex } from './ports/search-index.ts';
 import { DocumentService } from './documents/document-service.ts';
 import { DocumentLineageService } from './documents/document-lineage.ts';
 import { NO_EVENTS, type EventPublisher } from './events/platform-event.ts';
@@ -119,6 +120,8 @@ export interface Services {
   batches: BatchService;
   /** What the batch jobs run: the coordinator ('batch.advance') and the chunk runner ('batch.process-chunk'). */
   batchProcessing: { coordinator: BatchCoordinator; chunks: ChunkRunner };
+  /** Vectors and text of documents, searchable (compose.ts openSearchIndex: embedded or pgvector). */
+  searchIndex: SearchIndex;
 }
 
 export interface ServiceDependencies {
@@ -168,6 +171,8 @@ export interface ServiceDependencies {
   batchChunkSize?: number;
   /** The extractor catalogue (default: the built-in extractors; tests add their own). */
   extractors?: ExtractorRegistry;
+  /** The search index (compose.ts openSearchIndex). */
+  searchIndex: SearchIndex;
 }
 
 export function createServices(deps: ServiceDependencies): Services {
@@ -206,6 +211,7 @@ export function createServices(deps: ServiceDependencies): Services {
     jobs: queued.batchJobs,
     tasks,
     extractors,
+    searchIndex: deps.searchIndex,
   };
   batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
@@ -242,5 +248,6 @@ export function createServices(deps: ServiceDependencies): Services {
     webhookDeliveries: new WebhookDeliverer(store, sealing, deps.webhookTransport ?? NO_WEBHOOK_TRANSPORT, deps.jobQueue ?? null, clock, deps.webhookDelivery ?? DEFAULT_DELIVERY_SETTINGS),
     batches,
     batchProcessing: { coordinator: new BatchCoordinator(batchProcessingDeps), chunks: new ChunkRunner(batchProcessingDeps) },
+    searchIndex: deps.searchIndex,
   };
 }

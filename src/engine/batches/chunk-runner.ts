@@ -419,6 +419,10 @@ export class ChunkRunner {
       let previousFailures: BatchFailure[] = [];
       if (rerun) previousFailures = await repos.batchFailures.inChunk(scope, key, 'retrying');
       if (o.documents.length > 0) {
+        // The organization's lock before the documents' change-log lock (taken by upsertMany), the
+        // order every writer of documents uses (collection deletes hold the organization's lock
+        // first): the other order could deadlock with them on PostgreSQL.
+        await repos.organizations.lock(scope.organization.internalId);
         await repos.documents.upsertMany(scope, o.documents);
         await this.assertDocumentQuota(repos, scope);
       }
@@ -481,6 +485,7 @@ export class ChunkRunner {
       }
       if (open === 0) await this.deps.jobs.advance(repos, scope, locked, `t${key.tierNum}`);
     });
+    if (o.documents.length > 0) this.deps.searchIndex?.documentsChanged(batch.namespaceId);
     return o.status === 'completed' ? { outcome: 'written', documentsWritten: o.documents.length, failed: o.errors.length } : { outcome: 'failed', error: o.errors[0]?.message ?? 'failed' };
   }
 

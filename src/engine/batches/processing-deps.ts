@@ -6,6 +6,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { InferencePort } from '../ports/inference.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
+import type { SearchIndex } from '../ports/search-index.ts';
 import type { TaskService } from '../tasks/task-service.ts';
 import type { BatchJobScheduler } from './batch-jobs.ts';
 
@@ -27,4 +28,6 @@ export interface BatchProcessingDeps {
   jobs: BatchJobScheduler;
   tasks: TaskService;
   extractors: ExtractorLookup;
+  /** Told when a chunk's documents are committed, so it starts catching up before the next search; absent in processes without one. */
+  searchIndex?: SearchIndex;
 }
