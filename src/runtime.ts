@@ -149,6 +149,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         await jobQueue.close();
         await inference.close();
         await searchIndex.close();
+        // Unused reserved credits go back before the store closes.
+        await started.creditReservations.close().catch((err: unknown) => log.error({ err }, 'releasing reserved credits failed'));
         await started.requestUsage?.close();
         await invalidationBus?.close();
         await counter?.close();

@@ -4,6 +4,7 @@ import { Authenticator } from './accounts/authenticator.ts';
 import { OrganizationService } from './accounts/organization-service.ts';
 import { UserService } from './accounts/user-service.ts';
 import { CreditService } from './billing/credit-service.ts';
+import { CreditReservations } from './billing/credit-reservations.ts';
 import { UsageService } from './billing/usage-service.ts';
 import { HealthService } from './health/health-service.ts';
 import { AuthFailureThrottle } from './limits/auth-failure-throttle.ts';
@@ -70,6 +71,8 @@ export interface Services {
   users: UserService;
   apiKeys: ApiKeyService;
   credits: CreditService;
+  /** Small per-request charges (searches) from reserved blocks; released on close. */
+  creditReservations: CreditReservations;
   usage: UsageService;
   secrets: SecretService;
   /** Moves a request's or a job's scope into a namespace (X-Namespace, a job's namespace_id). */
@@ -221,6 +224,7 @@ export function createServices(deps: ServiceDependencies): Services {
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     credits,
+    creditReservations: new CreditReservations(credits, undefined, undefined, deps.onBackgroundError),
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
     namespaceResolution,
