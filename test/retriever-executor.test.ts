@@ -166,6 +166,25 @@ describe(`retriever executor [${BACKEND}]`, () => {
     assert.equal(fused.execution.stageStatistics.search!.metadata.fusion, 'rrf');
   });
 
+  test('a document_reference input searches with that document\'s stored vector ("find similar")', async () => {
+    const result = await executor.execute(
+      scope,
+      pipeline([stage('similar', 'feature_search', { searches: [{ feature_uri: 'mixpeek://text_extractor@v1/embedding', query: '{{INPUT.like}}', top_k: 3 }] })], { inputSchema: { like: { type: 'document_reference', required: true } } }),
+      request({ like: { collection_id: place.collectionId, document_id: 'doc_r03' } }),
+    );
+    assert.equal(result.failure, null);
+    assert.equal(result.documents[0]!.documentId, 'doc_r03');
+    assert.ok(Math.abs(result.documents[0]!.score - 1) < 1e-4);
+    const expected = [...vectors.entries()].filter(([id]) => id !== 'doc_r03').map(([id, v]) => ({ id, s: cosine(vectors.get('doc_r03')!, v) })).sort((a, b) => b.s - a.s);
+    assert.equal(result.documents[1]!.documentId, expected[0]!.id);
+    const missing = await executor.execute(
+      scope,
+      pipeline([stage('similar', 'feature_search', { searches: [{ feature_uri: 'mixpeek://text_extractor@v1/embedding', query: { input_mode: 'document', value: '{{INPUT.like}}' } }] })], { inputSchema: { like: { type: 'document_reference', required: true } } }),
+      request({ like: { collection_id: place.collectionId, document_id: 'doc_nope' } }),
+    );
+    assert.equal(missing.failure?.status, 404);
+  });
+
   test('text_search ranks by BM25', async () => {
     const result = await executor.execute(scope, pipeline([stage('bm25', 'text_search', { query: '{{INPUT.query}}', top_k: 3 })]), request({ query: 'bicycle chains' }));
     assert.equal(result.failure, null);

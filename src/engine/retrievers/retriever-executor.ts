@@ -177,6 +177,7 @@ export class RetrieverExecutor {
           resolveCollections: (ids) => run.resolveCollections(ids),
           index: this.deps.searchIndex,
           embedQuery: (uri, text, cols) => run.embedQuery(uri, text, cols),
+          documentVector: (uri, reference, cols) => run.documentVector(uri, reference, cols),
           loadDocuments: (hits, o) => run.loadDocuments(hits, o),
           spend: (credits, _reason) => {
             if (!(credits >= 0) || !Number.isFinite(credits)) return;
