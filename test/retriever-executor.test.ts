@@ -282,6 +282,17 @@ describe(`retriever executor [${BACKEND}]`, () => {
     assert.equal(offset.pagination.has_previous, true);
   });
 
+  test('documents load only from the scope\'s organization and namespace', async () => {
+    const other = withNamespace(scope, { namespaceId: 'ns_elsewhere', namespaceName: 'elsewhere' });
+    assert.deepEqual(await t.app.metadataStore.documents.findManyInNamespace(other, ['doc_r01', 'doc_r02']), []);
+    const own = await t.app.metadataStore.documents.findManyInNamespace(scope, ['doc_r01', 'doc_r02', 'doc_r01', 'doc_missing'], { withVectors: true });
+    assert.deepEqual(own.map((d) => d.documentId).sort(), ['doc_r01', 'doc_r02']);
+    assert.equal(own[0]!.vectors[place.index.name]!.length, place.index.dimensions);
+    const result = await executor.execute(other, pipeline([semantic()], { collectionIds: [] }), request({ query: 'apples' }));
+    assert.equal(result.documents.length, 0);
+    await assert.rejects(executor.execute(other, pipeline([semantic()]), request({ query: 'apples' })), (err: unknown) => err instanceof TesseraError && err.status === 404);
+  });
+
   test('inputs are validated: a missing required input is a 422 and nothing runs', async () => {
     await assert.rejects(
       executor.execute(scope, pipeline([semantic()], { inputSchema: { query: { type: 'text', required: true } } }), request({})),

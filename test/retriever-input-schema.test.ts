@@ -88,3 +88,24 @@ describe('retriever input schema', () => {
     assert.throws(() => validateInputs({ o: f('object') }, { o: { n: Infinity } }), ValidationError);
   });
 });
+
+describe('a ValidationError on the wire', () => {
+  test('renders the envelope with details.validation_errors and the FastAPI-style detail array', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { installErrorHandlers } = await import('../src/api/errors/error-handler.ts');
+    const app = Fastify();
+    installErrorHandlers(app, () => []);
+    app.post('/x', async () => validateInputs({ query: f('text', true) }, {}));
+    try {
+      const res = await app.inject({ method: 'POST', url: '/x', payload: {} });
+      assert.equal(res.statusCode, 422);
+      const body = res.json();
+      assert.equal(body.success, false);
+      assert.equal(body.error.type, 'ValidationError');
+      assert.deepEqual(body.error.details.validation_errors, [{ type: 'missing', location: ['body', 'inputs', 'query'], message: 'Field required' }]);
+      assert.deepEqual(body.detail, [{ loc: ['body', 'inputs', 'query'], msg: 'Field required', type: 'missing' }]);
+    } finally {
+      await app.close();
+    }
+  });
+});
