@@ -12,6 +12,9 @@
 // stops the execution before the work that would pass it (a stage spends before it searches),
 // and the execution completes with the output of the stages that ran and `error` saying where it
 // stopped.
+//
+// Counts: total_processed is the number of distinct documents any stage output; total_returned
+// the final stage's output (before paging). A halted stage's statistics carry the reason in `error`.
 import { createHash } from 'node:crypto';
 import { newId } from '../../lib/ids.ts';
 import type { Collection } from '../collections/types.ts';
