@@ -138,3 +138,38 @@ export class BlobTooLargeError extends PayloadTooLargeError {
     super(`The blob is larger than ${maxBytes} bytes`, { max_bytes: maxBytes });
   }
 }
+
+/** One item of a 422: where (`['body', 'inputs', 'query']`), what kind of failure, and a message. */
+export interface ValidationErrorItem {
+  type: string;
+  location: (string | number)[];
+  message: string;
+}
+
+/**
+ * Input the engine checks against a schema known only at run time (a retriever's input_schema):
+ * a 422 like the API's own body validation. The error handler also renders the items as the
+ * FastAPI-style `detail` array (SPEC §0.6), so both kinds of client parse it.
+ */
+export class ValidationError extends TesseraError {
+  constructor(
+    message: string,
+    readonly items: readonly ValidationErrorItem[],
+  ) {
+    super(422, 'ValidationError', message, { validation_errors: items.map((i) => ({ type: i.type, location: i.location, message: i.message })) });
+  }
+}
+
+/** The model a query must be embedded with is not available in this process (SPEC §0.6: model serving down). */
+export class InferenceServiceUnavailableError extends TesseraError {
+  constructor(message: string, details: ErrorDetails | null = null) {
+    super(503, 'InferenceServiceUnavailableError', message, details);
+  }
+}
+
+/** A retriever execution ran past its budget's max_time_ms (SPEC §15.2: the execution halts). */
+export class ExecutionTimeoutError extends TesseraError {
+  constructor(maxTimeMs: number, elapsedMs: number, stageName: string | null) {
+    super(408, 'TimeoutError', `The execution exceeded its time budget of ${maxTimeMs} ms${stageName ? ` during stage '${stageName}'` : ''}`, { max_time_ms: maxTimeMs, time_used_ms: elapsedMs, stage_name: stageName }, 'budget_time_exceeded');
+  }
+}

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ServiceUnavailableError, TesseraError } from '../../engine/errors.ts';
+import { ServiceUnavailableError, TesseraError, ValidationError } from '../../engine/errors.ts';
 import { toValidationItems } from '../validation.ts';
 import { IGNORED_FIELDS_HEADER, ignoredFieldsOf } from '../unknown-fields.ts';
 import { errorBody, sendError } from './render.ts';
@@ -29,6 +29,10 @@ export function installErrorHandlers(app: FastifyInstance, methodsAllowedFor: Al
     if (err instanceof ServiceUnavailableError) {
       // A component's failure (already stripped of secrets by its adapter) is for the log only.
       if (err.cause) request.log.warn({ err }, 'request refused: a component is unavailable');
+    }
+    if (err instanceof ValidationError) {
+      const detail = err.items.map((i) => ({ loc: [...i.location], msg: i.message, type: i.type }));
+      return sendError(reply, { ...errorBody(422, err.type, err.message, err.details, err.code), detail });
     }
     if (err instanceof TesseraError) {
       return sendError(reply, errorBody(err.status, err.type, err.message, err.details, err.code));

@@ -54,6 +54,11 @@ export interface DocumentRepository {
   namespaceOfRootObject(tenant: TenantScope, objectId: string): Promise<string | undefined>;
   /** A document of the namespace in whatever collection (lineage walks across collections); no vectors. */
   findInNamespace(tenant: TenantScope, documentId: string): Promise<StoredDocument | undefined>;
+  /**
+   * Documents of the namespace by id, in whatever collection (a search's hits); ids not found are
+   * left out. No particular order: callers order by their hits.
+   */
+  findManyInNamespace(tenant: TenantScope, documentIds: readonly string[], options?: ReadOptions): Promise<StoredDocument[]>;
   /** Every document whose root is this object, optionally only in these collections, oldest first, up to `cap`; no vectors. */
   listByRootObject(tenant: TenantScope, rootObjectId: string, collectionIds: readonly string[] | null, cap: number): Promise<StoredDocument[]>;
   /** Document counts per collection of the documents in this namespace that hold any of these collections' ids. */

@@ -404,6 +404,16 @@ export class KyselyDocumentRepository implements DocumentRepository {
     return row && toDocument(row);
   }
 
+  async findManyInNamespace(tenant: TenantScope, documentIds: readonly string[], options: ReadOptions = {}): Promise<StoredDocument[]> {
+    const ids = [...new Set(documentIds)];
+    const out: StoredDocument[] = [];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) {
+      const rows = await this.inNamespace(tenant).selectAll().where('document_id', 'in', ids.slice(i, i + ID_CHUNK)).execute();
+      out.push(...rows.map(toDocument));
+    }
+    return options.withVectors ? this.withVectors(tenant, out) : out;
+  }
+
   async listByRootObject(tenant: TenantScope, rootObjectId: string, collectionIds: readonly string[] | null, cap: number): Promise<StoredDocument[]> {
     if (collectionIds !== null && collectionIds.length === 0) return [];
     let q = this.inNamespace(tenant).where('root_object_id', '=', rootObjectId);

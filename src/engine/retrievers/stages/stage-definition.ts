@@ -29,6 +29,9 @@ export interface StageContext {
   scope: RequestScope;
   /** Inputs after input_schema validation (defaults applied). */
   inputs: Record<string, unknown>;
+  /** The stage's position in the pipeline (0 = first: filter stages then fetch instead of filtering their input). */
+  stageIndex: number;
+  stageName: string;
   /** The collections the retriever targets (or the stage's own `collection_identifiers`, resolved by resolveCollections). */
   collections: readonly Collection[];
   /** Resolves a stage's own collection_identifiers (ids or names) in the namespace; unknown → BadRequestError. */
