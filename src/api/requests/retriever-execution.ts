@@ -17,7 +17,7 @@ export interface ExecutionAnswer {
 }
 
 export async function answerExecution(request: FastifyRequest, reply: FastifyReply, answer: ExecutionAnswer): Promise<unknown> {
-  const modeHeader = answer.adhoc ? { 'x-execution-mode': 'adhoc' } : {};
+  const modeHeader: Record<string, string> = answer.adhoc ? { 'x-execution-mode': 'adhoc' } : {};
   const controller = new AbortController();
   // 'close' also follows a normal end; only a response not yet finished means the client left.
   reply.raw.on('close', () => {

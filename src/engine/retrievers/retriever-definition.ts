@@ -8,6 +8,7 @@
 //                 {name, stage_type, config: {stage_name: "<stage id>", parameters}} (the RetrieverConfig example)
 // Every refusal is a BadRequestError naming the offending part by its path in the request.
 import { BadRequestError } from '../errors.ts';
+import { INPUT_TYPES } from './input-schema.ts';
 import type { StageDefinition } from './stages/stage-definition.ts';
 import type { BudgetLimits, FeatureAddress, RetrieverInputField, StageCategory, StageConfig } from './types.ts';
 
@@ -26,11 +27,8 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9 _.-]{0,98}[A-Za-z0-9_.-])?$/;
 const ID_SHAPED = /^ret_[a-z0-9]{20}$/;
 const CATEGORIES: readonly string[] = ['filter', 'sort', 'reduce', 'apply', 'enrich', 'group'];
 
-/** RetrieverInputSchemaFieldType plus the doc-only spellings (url, json) the docs show. */
-export const INPUT_FIELD_TYPES = [
-  'string', 'number', 'integer', 'float', 'boolean', 'object', 'array', 'date', 'datetime',
-  'text', 'image', 'audio', 'video', 'pdf', 'excel', 'document_reference', 'url', 'json',
-] as const;
+/** The types execute checks inputs against (input-schema.ts), plus Mixpeek's `excel` (any value, like a file). */
+export const INPUT_FIELD_TYPES: readonly string[] = [...INPUT_TYPES, 'excel'];
 
 function bad(at: string, message: string, details: Record<string, unknown> = {}, code = 'invalid_retriever'): never {
   throw new BadRequestError(`${at}: ${message}`, { field: at, ...details }, code);
@@ -102,7 +100,7 @@ function isLegacySchema(input: Record<string, unknown>): boolean {
 function normaliseField(value: unknown, at: string, requiredByList: boolean): RetrieverInputField {
   if (!isObject(value)) bad(at, 'expected a field {type, description, required, default, examples}');
   const type = typeof value.type === 'string' ? value.type.toLowerCase() : undefined;
-  if (type === undefined || !(INPUT_FIELD_TYPES as readonly string[]).includes(type)) {
+  if (type === undefined || !INPUT_FIELD_TYPES.includes(type)) {
     bad(`${at}.type`, `expected one of ${INPUT_FIELD_TYPES.join(', ')}`, { allowed: INPUT_FIELD_TYPES });
   }
   if (value.required !== undefined && value.required !== null && typeof value.required !== 'boolean') bad(`${at}.required`, 'expected a boolean');
