@@ -2,9 +2,9 @@
 // not persisted; credits; the executions history. The executor (stages, budget, paging) is given;
 // this service pays for what it used and keeps the record.
 //
-// Credits follow the pattern of the other metered work: spent before the work starts (a reservation,
-// refused with 402 when the balance cannot cover it, so nothing runs), then settled against what
-// the execution reports as used — the unused part refunded in the transaction that stores the
+// Credits follow the pattern of the other metered work: spent before the work starts (a reservation;
+// an exhausted balance is refused with 402 and nothing runs), then settled against what the
+// execution reports as used — the unused part refunded in the transaction that stores the
 // execution, an overrun charged on top. The organization's balance drops by exactly credits_used.
 import { randomToken } from '../../lib/ids.ts';
 import type { CreditService, Spend } from '../billing/credit-service.ts';
@@ -12,7 +12,7 @@ import { InsufficientCreditsError, NotFoundError, SpendingCapReachedError, type 
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import type { RequestScope } from '../scope/request-scope.ts';
 import { missingNamespace } from '../scope/resource-scope.ts';
-import { MILLIS_PER_CREDIT } from '../accounts/tiers.ts';
+import { MILLIS_PER_CREDIT, wholeCredits } from '../accounts/tiers.ts';
 import type { ExecutablePipeline, ExecutionEvent, ExecutionRequest, ExecutionResult } from './execution.ts';
 import { collectionIdentifiers, normaliseBudget, normaliseInputSchema, normaliseStages, type StageCatalogue } from './retriever-definition.ts';
 import { resolveCollections, type RetrieverService } from './retriever-service.ts';
@@ -38,10 +38,13 @@ export interface ExecutionOptions {
 /** The ledger operation retrieval is charged under (usage reports group by it). */
 export const SEARCH_CREDIT_OPERATION = 'search';
 /**
- * Credits reserved before an execution runs, unless its budget allows less: above what common
- * pipelines cost (a kNN search 0.1, a hybrid 0.2 per query), so most settle with a refund only.
+ * Credits reserved before an execution runs, or less when the budget or the balance holds less:
+ * above what common pipelines cost (a kNN search 0.1, a hybrid 0.2 per query), so most settle
+ * with a refund only.
  */
 export const SEARCH_CREDIT_RESERVE = 1;
+/** The cheapest search (a kNN query), named when an exhausted balance is refused. */
+const MIN_SEARCH_CREDITS = 0.1;
 /** Executions kept per retriever, and ad-hoc ones per namespace; older ones are dropped as new ones arrive. */
 export const EXECUTION_HISTORY_LIMIT = 1000;
 
@@ -106,7 +109,7 @@ export class RetrieverExecutionService {
   private async run(scope: RequestScope, pipeline: ExecutablePipeline, request: ExecutionRequest, options: ExecutionOptions): Promise<ExecutionResult> {
     const { store, credits, chargeCredits } = this.deps;
     const reference = `search:${randomToken(20)}`;
-    const reserved = chargeCredits ? Math.min(SEARCH_CREDIT_RESERVE, pipeline.budgetLimits.max_credits ?? Infinity) : 0;
+    const reserved = chargeCredits ? await this.reservation(scope, pipeline.budgetLimits.max_credits) : 0;
     const reservation = reserved > 0 ? await credits.spend(scope, { operation: SEARCH_CREDIT_OPERATION, credits: reserved, referenceId: reference }) : null;
 
     // The executor's own execution_complete is held back: the client's copy carries the settled budget.
@@ -137,6 +140,20 @@ export class RetrieverExecutionService {
     if (failure) throw failure;
     await listener?.({ event_type: 'execution_complete', execution_id: result.execution.executionId, result: settled });
     return settled;
+  }
+
+  /**
+   * What to reserve: SEARCH_CREDIT_RESERVE, or less when max_credits or the balance is smaller.
+   * An exhausted balance (nothing left, no auto-billing) is refused here: nothing runs.
+   */
+  private async reservation(scope: RequestScope, maxCredits: number | null): Promise<number> {
+    const cap = maxCredits ?? Infinity;
+    if (cap <= 0) return 0;
+    const org = await this.deps.store.organizations.findByInternalId(scope.organization.internalId);
+    if (!org) throw new NotFoundError('organization', scope.organization.organizationId);
+    const available = org.autoBillingEnabled ? Infinity : org.creditBalanceMillis / MILLIS_PER_CREDIT;
+    if (available <= 0) throw new InsufficientCreditsError(MIN_SEARCH_CREDITS, wholeCredits(org.creditBalanceMillis));
+    return Math.floor(Math.min(SEARCH_CREDIT_RESERVE, cap, available) * MILLIS_PER_CREDIT) / MILLIS_PER_CREDIT;
   }
 
   /**
