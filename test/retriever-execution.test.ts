@@ -380,6 +380,26 @@ describe(`retriever execution [${BACKEND}]`, () => {
     }
   });
 
+  test('deleting the namespace deletes its retrievers, their executions and its ad-hoc executions', async () => {
+    const n = await ok('POST', '/v1/namespaces', { namespace_name: uniqueName('doomed'), feature_extractors: [TEXT] }, {});
+    const headers = { 'x-namespace': n.namespace_id };
+    const r = (await ok('POST', '/v1/retrievers', { retriever_name: uniqueName('r'), stages: [{ stage_id: 'attribute_filter', parameters: { field: 'title', value: 'x' } }] }, headers)).retriever;
+    const saved = (await ok('POST', `/v1/retrievers/${r.retriever_id}/execute`, {}, headers)).execution_id;
+    const adhoc = (await ok('POST', '/v1/retrievers/execute', { input_schema: {}, stages: [{ stage_id: 'attribute_filter', parameters: { field: 'title', value: 'x' } }], inputs: {} }, headers)).execution_id;
+    const task = await ok('DELETE', `/v1/namespaces/${n.namespace_id}`, undefined, {});
+    let status = '';
+    for (let i = 0; i < 600 && !TERMINAL.includes(status); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 50));
+      status = (await ok('GET', `/v1/tasks/${task.task_id}`, undefined, {})).status;
+    }
+    assert.equal(status, 'COMPLETED');
+    const store = t.app.metadataStore;
+    const tenant = { organization: { internalId: organizationInternalId } as never, namespace: { namespaceId: n.namespace_id, namespaceName: n.namespace_name } };
+    assert.equal(await store.retrievers.find(tenant, r.retriever_id), undefined);
+    assert.equal(await store.retrieverExecutions.find(tenant, r.retriever_id, saved), undefined);
+    assert.equal(await store.retrieverExecutions.find(tenant, null, adhoc), undefined);
+  });
+
   test('credits exhausted: 402 InsufficientCreditsError, nothing runs or is recorded', async () => {
     const poor = await provisionOrganization(t.app.metadataStore, { organizationName: 'Poor', accountType: 'free', credits: 0, adminEmail: `${uniqueName('poor')}@example.com`, adminName: 'Poor Admin' });
     const n = await ok('POST', '/v1/namespaces', { namespace_name: uniqueName('ns'), feature_extractors: [TEXT] }, {}, poor.apiKey);

@@ -4,6 +4,7 @@
 // catalogue, the tier quota, and tenancy (another organization's or namespace's retriever is a 404).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { OPERATIONS, PUBLIC_OPERATIONS } from '../src/api/operations-catalogue.ts';
 import { TIERS } from '../src/engine/accounts/tiers.ts';
 import { otherOrganization, upgradeToTeam } from './helpers/accounts.ts';
 import { assertError } from './helpers/contract.ts';
@@ -268,6 +269,13 @@ describe(`retrievers [${BACKEND}]`, () => {
     assertError(await call('POST', '/v1/retrievers/list?limit=0', {}, h(n)), 422, 'ValidationError');
     assert.ok(!(await ok('POST', '/v1/retrievers/list?limit=100', {})).results.some((r: Json) => r.retriever_name.startsWith('lister_')));
     assertError(await call('POST', '/v1/retrievers/list', {}, {}), 400, 'BadRequestError');
+  });
+
+  test('catalogue: CRUD, lists and history are metadata; executions are search', () => {
+    const byId = Object.fromEntries(Object.entries(OPERATIONS).filter(([id]) => id.includes('retriever') || id.includes('execution')));
+    assert.equal(Object.keys(byId).length, 12);
+    for (const [id, policy] of Object.entries(byId)) assert.equal(policy.category, /^execute_/.test(id) ? 'search' : 'metadata', id);
+    assert.ok(PUBLIC_OPERATIONS.has('list_stages_v1_retrievers_stages_get'));
   });
 
   test('GET /v1/retrievers/stages: public, every stage with its schema and aliases; ?category=', async () => {
