@@ -166,6 +166,25 @@ describe(`retriever executor [${BACKEND}]`, () => {
     assert.equal(fused.execution.stageStatistics.search!.metadata.fusion, 'rrf');
   });
 
+  test('a document_reference input searches with that document\'s stored vector ("find similar")', async () => {
+    const result = await executor.execute(
+      scope,
+      pipeline([stage('similar', 'feature_search', { searches: [{ feature_uri: 'mixpeek://text_extractor@v1/embedding', query: '{{INPUT.like}}', top_k: 3 }] })], { inputSchema: { like: { type: 'document_reference', required: true } } }),
+      request({ like: { collection_id: place.collectionId, document_id: 'doc_r03' } }),
+    );
+    assert.equal(result.failure, null);
+    assert.equal(result.documents[0]!.documentId, 'doc_r03');
+    assert.ok(Math.abs(result.documents[0]!.score - 1) < 1e-4);
+    const expected = [...vectors.entries()].filter(([id]) => id !== 'doc_r03').map(([id, v]) => ({ id, s: cosine(vectors.get('doc_r03')!, v) })).sort((a, b) => b.s - a.s);
+    assert.equal(result.documents[1]!.documentId, expected[0]!.id);
+    const missing = await executor.execute(
+      scope,
+      pipeline([stage('similar', 'feature_search', { searches: [{ feature_uri: 'mixpeek://text_extractor@v1/embedding', query: { input_mode: 'document', value: '{{INPUT.like}}' } }] })], { inputSchema: { like: { type: 'document_reference', required: true } } }),
+      request({ like: { collection_id: place.collectionId, document_id: 'doc_nope' } }),
+    );
+    assert.equal(missing.failure?.status, 404);
+  });
+
   test('text_search ranks by BM25', async () => {
     const result = await executor.execute(scope, pipeline([stage('bm25', 'text_search', { query: '{{INPUT.query}}', top_k: 3 })]), request({ query: 'bicycle chains' }));
     assert.equal(result.failure, null);
@@ -261,6 +280,17 @@ describe(`retriever executor [${BACKEND}]`, () => {
     assert.equal(offset.pagination.total, 8);
     assert.equal(offset.pagination.has_next, false);
     assert.equal(offset.pagination.has_previous, true);
+  });
+
+  test('documents load only from the scope\'s organization and namespace', async () => {
+    const other = withNamespace(scope, { namespaceId: 'ns_elsewhere', namespaceName: 'elsewhere' });
+    assert.deepEqual(await t.app.metadataStore.documents.findManyInNamespace(other, ['doc_r01', 'doc_r02']), []);
+    const own = await t.app.metadataStore.documents.findManyInNamespace(scope, ['doc_r01', 'doc_r02', 'doc_r01', 'doc_missing'], { withVectors: true });
+    assert.deepEqual(own.map((d) => d.documentId).sort(), ['doc_r01', 'doc_r02']);
+    assert.equal(own[0]!.vectors[place.index.name]!.length, place.index.dimensions);
+    const result = await executor.execute(other, pipeline([semantic()], { collectionIds: [] }), request({ query: 'apples' }));
+    assert.equal(result.documents.length, 0);
+    await assert.rejects(executor.execute(other, pipeline([semantic()]), request({ query: 'apples' })), (err: unknown) => err instanceof TesseraError && err.status === 404);
   });
 
   test('inputs are validated: a missing required input is a 422 and nothing runs', async () => {

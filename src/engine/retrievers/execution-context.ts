@@ -2,7 +2,7 @@
 // namespace, query embedding with the namespace's locked models, and hits loaded as documents.
 import type { Collection } from '../collections/types.ts';
 import { documentView } from '../documents/document-view.ts';
-import { BadRequestError, InferenceServiceUnavailableError } from '../errors.ts';
+import { BadRequestError, InferenceServiceUnavailableError, NotFoundError } from '../errors.ts';
 import type { VectorIndexDefinition } from '../extractors/extractor-definition.ts';
 import { lockedModelsOf } from '../extractors/locked-models.ts';
 import { ModelUnavailableError, type InferencePort } from '../ports/inference.ts';
@@ -65,19 +65,29 @@ export class ExecutionServicesForRun {
     return [...out.values()];
   }
 
-  async embedQuery(featureUri: string, text: string, collections: readonly Collection[]): Promise<{ vectorName: string; vector: Float32Array }> {
-    let found: { collection: Collection; index: VectorIndexDefinition } | undefined;
+  /** The vector index a feature URI names in these collections (the first collection carrying it). */
+  private vectorIndexFor(featureUri: string, collections: readonly Collection[]): { collection: Collection; index: VectorIndexDefinition } {
     for (const collection of collections) {
       const index = collection.vectorIndexes.find((vi) => featureUriMatches(featureUri, vi, collection));
-      if (index) {
-        found = { collection, index };
-        break;
-      }
+      if (index) return { collection, index };
     }
-    if (!found) {
-      const available = [...new Set(collections.flatMap((c) => c.vectorIndexes.map((vi) => vi.feature_uri)))];
-      throw new BadRequestError(`feature_uri '${featureUri.slice(0, 300)}' is not a vector index of the searched collections${available.length ? `; available: ${available.join(', ')}` : ' (they have no vector indexes)'}`, { feature_uri: featureUri, available_feature_uris: available }, 'invalid_feature_uri');
-    }
+    const available = [...new Set(collections.flatMap((c) => c.vectorIndexes.map((vi) => vi.feature_uri)))];
+    throw new BadRequestError(`feature_uri '${featureUri.slice(0, 300)}' is not a vector index of the searched collections${available.length ? `; available: ${available.join(', ')}` : ' (they have no vector indexes)'}`, { feature_uri: featureUri, available_feature_uris: available }, 'invalid_feature_uri');
+  }
+
+  /** A stored document's vector for the feature URI ("find similar" with a document_reference). */
+  async documentVector(featureUri: string, reference: { collection_id: string; document_id: string }, collections: readonly Collection[]): Promise<{ vectorName: string; vector: Float32Array }> {
+    const { index } = this.vectorIndexFor(featureUri, collections);
+    const collection = await this.services.store.collections.find(this.scope, reference.collection_id);
+    const document = collection && (await this.services.store.documents.find(this.scope, collection.collectionId, reference.document_id, { withVectors: true }));
+    if (!document) throw new NotFoundError('document', reference.document_id);
+    const vector = document.vectors[index.name];
+    if (!vector) throw new BadRequestError(`Document ${reference.document_id} has no vector for ${featureUri.slice(0, 300)}`, { document_id: reference.document_id, feature_uri: featureUri }, 'invalid_document_reference');
+    return { vectorName: index.name, vector };
+  }
+
+  async embedQuery(featureUri: string, text: string, collections: readonly Collection[]): Promise<{ vectorName: string; vector: Float32Array }> {
+    const found = this.vectorIndexFor(featureUri, collections);
     const model = modelFor(found.collection, found.index);
     if (!model) throw new BadRequestError(`No model is recorded for ${found.index.feature_uri} in collection ${found.collection.collectionId}`, { feature_uri: featureUri }, 'invalid_feature_uri');
     const key = `${model}\n${text}`;

@@ -12,6 +12,9 @@
 // stops the execution before the work that would pass it (a stage spends before it searches),
 // and the execution completes with the output of the stages that ran and `error` saying where it
 // stopped.
+//
+// Counts: total_processed is the number of distinct documents any stage output; total_returned
+// the final stage's output (before paging). A halted stage's statistics carry the reason in `error`.
 import { createHash } from 'node:crypto';
 import { newId } from '../../lib/ids.ts';
 import type { Collection } from '../collections/types.ts';
@@ -177,6 +180,7 @@ export class RetrieverExecutor {
           resolveCollections: (ids) => run.resolveCollections(ids),
           index: this.deps.searchIndex,
           embedQuery: (uri, text, cols) => run.embedQuery(uri, text, cols),
+          documentVector: (uri, reference, cols) => run.documentVector(uri, reference, cols),
           loadDocuments: (hits, o) => run.loadDocuments(hits, o),
           spend: (credits, _reason) => {
             if (!(credits >= 0) || !Number.isFinite(credits)) return;

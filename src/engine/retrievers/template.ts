@@ -7,6 +7,11 @@
 // `prototype` segments are refused outright).
 //
 //   Namespaces (case-insensitive): INPUT (also `inputs`, `input`), CONTEXT, STAGE, DOC.
+//     INPUT    the execute request's inputs after input_schema validation (defaults applied)
+//     CONTEXT  execution_id, retriever_id, collection_ids, credits_used, budget_remaining (null
+//              without max_credits), time_elapsed_ms, time_remaining_ms, stage_index, total_stages
+//     STAGE    name, index, input_count, previous ({name, output_count} or null)
+//     DOC      the document, for stages that render per document (none of the built-in ones yet)
 //   Access:  a.b   a["b"]   a[0]   a[-1] (from the end)
 //   Filters: first last join(sep = "") length lower upper default(value) tojson
 //

@@ -74,6 +74,17 @@ function legacySearches(p: Record<string, unknown>): unknown[] | undefined {
   return list.map((feature_uri) => ({ feature_uri, query, top_k: p.top_k ?? p.limit, filters: p.filters }));
 }
 
+const DOCUMENT_MODES = new Set(['document', 'document_reference']);
+
+function isDocumentReference(value: unknown): value is { collection_id: string; document_id: string } {
+  return isPlainObject(value) && typeof value.collection_id === 'string' && typeof value.document_id === 'string' && value.collection_id.length > 0 && value.document_id.length > 0 && value.collection_id.length <= 200 && value.document_id.length <= 200;
+}
+
+/**
+ * A search's query: a text (a literal or a template), `{input_mode: "text", value}`, or
+ * `{input_mode: "document", value: {collection_id, document_id}}` (or a template resolving to a
+ * document_reference input) to search with that document's stored vector ("find similar").
+ */
 function readQuery(raw: unknown, r: ParameterReader, at: string): unknown {
   if (raw === undefined || raw === null) {
     // At run time a query whose template found no input is empty: the search finds nothing.
@@ -83,13 +94,24 @@ function readQuery(raw: unknown, r: ParameterReader, at: string): unknown {
   if (typeof raw === 'string') return stringParameter(raw, r, at, { maxLength: MAX_QUERY_LENGTH });
   if (typeof raw === 'number') return raw;
   if (!isPlainObject(raw)) invalidParameter(at, 'expected a string or {input_mode: "text", value}');
+  if (raw.input_mode === undefined && isDocumentReference(raw)) return { input_mode: 'document', value: { collection_id: raw.collection_id, document_id: raw.document_id } };
   const mode = raw.input_mode ?? 'text';
-  if (mode !== 'text') {
-    invalidParameter(`${at}.input_mode`, `input_mode '${String(mode).slice(0, 40)}' is not supported: Tessera embeds text queries only`, { allowed: ['text'] });
+  const value = raw.value ?? raw.text ?? (raw.document_id !== undefined ? { collection_id: raw.collection_id, document_id: raw.document_id } : undefined);
+  if (typeof mode === 'string' && DOCUMENT_MODES.has(mode)) {
+    if (value === undefined || value === null) {
+      if (!r.templates) return { input_mode: 'document', value: null };
+      invalidParameter(`${at}.value`, 'is required: {collection_id, document_id} or a template such as "{{INPUT.reference}}"');
+    }
+    if (r.templates && isTemplate(value)) return { input_mode: 'document', value: stringParameter(value, r, `${at}.value`) };
+    if (!isDocumentReference(value)) invalidParameter(`${at}.value`, 'expected {collection_id, document_id}');
+    return { input_mode: 'document', value: { collection_id: value.collection_id, document_id: value.document_id } };
   }
-  const value = raw.value ?? raw.text;
-  if ((value === undefined || value === null) && !r.templates && 'input_mode' in raw) return { input_mode: 'text', value: '' };
+  if (mode !== 'text') {
+    invalidParameter(`${at}.input_mode`, `input_mode '${String(mode).slice(0, 40)}' is not supported: Tessera searches with text queries or stored document vectors`, { allowed: ['text', 'document'] });
+  }
+  if ((value === undefined || value === null) && !r.templates) return { input_mode: 'text', value: '' };
   if (value === undefined || value === null) invalidParameter(`${at}.value`, 'is required');
+  if (!r.templates && isDocumentReference(value)) return { input_mode: 'document', value };
   if (typeof value !== 'string' && typeof value !== 'number') invalidParameter(`${at}.value`, 'expected a string');
   if (typeof value === 'string') stringParameter(value, r, `${at}.value`, { maxLength: MAX_QUERY_LENGTH });
   return { input_mode: 'text', value };
@@ -160,7 +182,7 @@ const searchSchema = {
       description: 'The query: a template string such as "{{INPUT.query}}", a literal text, or {input_mode: "text", value}.',
       anyOf: [
         { type: 'string', maxLength: MAX_QUERY_LENGTH },
-        { type: 'object', properties: { input_mode: { type: 'string', enum: ['text'] }, value: { type: 'string' }, text: { type: 'string' } } },
+        { type: 'object', properties: { input_mode: { type: 'string', enum: ['text', 'document'] }, value: { description: 'The text (input_mode "text"), or {collection_id, document_id} (input_mode "document": search with that document\'s stored vector)' }, text: { type: 'string' } } },
       ],
     },
     top_k: { anyOf: [{ type: 'integer', minimum: 1, maximum: MAX_TOP_K }, { type: 'string', description: 'A template' }], default: 100, description: 'Candidates this search returns before fusion.' },
@@ -202,25 +224,40 @@ export const featureSearchStage: StageDefinition = {
     const lists: { hits: SearchHit[]; weight: number }[] = [];
     for (const [i, s] of p.searches.entries()) {
       const at = `parameters.searches[${i}]`;
+      const weight = s.weight as number;
+      const filter = () => resolveFilterParameter(s.filters, `${at}.filters`, context.inputs);
+      let hits: SearchHit[];
+      if (isPlainObject(s.query) && s.query.input_mode === 'document') {
+        const reference = s.query.value;
+        if (!isDocumentReference(reference)) {
+          lists.push({ hits: [], weight });
+          perSearch.push({ type: s.type, feature_uri: s.feature_uri ?? null, hits: 0, skipped: 'no document reference' });
+          continue;
+        }
+        if (s.type === 'text') invalidParameter(`${at}.query`, 'a text (BM25) search takes a text query, not a document');
+        context.spend(KNN_CREDITS, 'knn_search');
+        const { vectorName, vector } = await context.documentVector(s.feature_uri!, reference, collections);
+        hits = await indexCall(() => context.index.searchVectors({ ...target, vectorName, vector, k: s.top_k as number, filter: filter() }));
+        lists.push({ hits, weight });
+        perSearch.push({ type: s.type, feature_uri: s.feature_uri ?? null, hits: hits.length, query: 'document' });
+        continue;
+      }
       const raw = isPlainObject(s.query) ? s.query.value : s.query;
       const text = queryText(raw, `${at}.query`);
-      const weight = s.weight as number;
       if (text === '') {
         lists.push({ hits: [], weight });
         perSearch.push({ type: s.type, feature_uri: s.feature_uri ?? null, hits: 0, skipped: 'empty query' });
         continue;
       }
       if (text.length > MAX_QUERY_LENGTH) invalidParameter(`${at}.query`, `a query has at most ${MAX_QUERY_LENGTH} characters`);
-      const filter = resolveFilterParameter(s.filters, `${at}.filters`, context.inputs);
-      let hits: SearchHit[];
       if (s.type === 'text') {
         context.spend(hybrid ? HYBRID_TEXT_CREDITS : KNN_CREDITS, 'text_search');
         const fields = (s.fields as string[] | undefined) ?? null;
-        hits = await indexCall(() => context.index.searchText({ ...target, text, fields, k: s.top_k as number, filter }));
+        hits = await indexCall(() => context.index.searchText({ ...target, text, fields, k: s.top_k as number, filter: filter() }));
       } else {
         context.spend(KNN_CREDITS, 'knn_search');
         const { vectorName, vector } = await context.embedQuery(s.feature_uri!, text, collections);
-        hits = await indexCall(() => context.index.searchVectors({ ...target, vectorName, vector, k: s.top_k as number, filter }));
+        hits = await indexCall(() => context.index.searchVectors({ ...target, vectorName, vector, k: s.top_k as number, filter: filter() }));
       }
       lists.push({ hits, weight });
       perSearch.push({ type: s.type, feature_uri: s.feature_uri ?? null, hits: hits.length });

@@ -43,6 +43,11 @@ export interface StageContext {
    * Unknown URI in these collections → BadRequestError (the stage fails).
    */
   embedQuery(featureUri: string, text: string, collections: readonly Collection[]): Promise<{ vectorName: string; vector: Float32Array }>;
+  /**
+   * A stored document's vector for a feature URI, to search for similar documents (a
+   * `document_reference` input). Unknown URI → BadRequestError; unknown document → NotFoundError.
+   */
+  documentVector(featureUri: string, reference: { collection_id: string; document_id: string }, collections: readonly Collection[]): Promise<{ vectorName: string; vector: Float32Array }>;
   /** Loads hits as documents (from the metadata database, so results show committed data), in hit order; missing ones are dropped. */
   loadDocuments(hits: readonly SearchHit[], options?: { withVectors?: boolean }): Promise<ExecutionDocument[]>;
   /** Credits the stage's work costs (knn 0.1 per query, hybrid 0.2: docs/limits-and-credits.md); charged once per execution. */

@@ -2,8 +2,11 @@
 // retriever's stage_id (or a legacy alias) is resolved through it at creation and at run time.
 import type { StageCategory } from '../types.ts';
 import { attributeFilterStage } from './attribute-filter.ts';
+import { deduplicateStage } from './deduplicate.ts';
 import { featureSearchStage } from './feature-search.ts';
 import { limitStage } from './limit.ts';
+import { sampleStage } from './sample.ts';
+import { scoreNormalizeStage } from './score-normalize.ts';
 import { sortAttributeStage } from './sort-attribute.ts';
 import { sortRelevanceStage } from './sort-relevance.ts';
 import type { StageDefinition } from './stage-definition.ts';
@@ -15,7 +18,10 @@ export const BUILT_IN_STAGES: readonly StageDefinition[] = [
   attributeFilterStage,
   sortRelevanceStage,
   sortAttributeStage,
+  scoreNormalizeStage,
   limitStage,
+  sampleStage,
+  deduplicateStage,
 ];
 
 export class StageRegistry {
