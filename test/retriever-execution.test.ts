@@ -247,6 +247,32 @@ describe(`retriever execution [${BACKEND}]`, () => {
     assert.deepEqual(refused.detail.map((d: Json) => d.loc), [['body', 'inputs', 'query']]);
   });
 
+  test('SSE over a real connection: the stream is read as it comes; a client that goes away leaves the server serving', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const request = (signal?: AbortSignal) =>
+      fetch(`${address}/v1/retrievers/${retriever.retriever_id}/execute`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json', 'x-namespace': ns.namespace_id },
+        body: JSON.stringify({ inputs: { query: 'solar panels' }, stream: true }),
+        ...(signal ? { signal } : {}),
+      });
+    const res = await request();
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.equal(res.headers.get('content-length'), null);
+    const { events, done } = frames(await res.text());
+    assert.ok(done);
+    assert.equal(events.at(-1)!.documents[0].title, 'solar');
+    // Gone right after the headers: whatever the execution did, the server answers the next one.
+    const controller = new AbortController();
+    const gone = await request(controller.signal);
+    controller.abort();
+    await gone.body?.cancel().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await request();
+    assert.ok(frames(await next.text()).done);
+  });
+
   test('SSE: a failure after the stream started is an execution_error event, then [DONE]', async () => {
     const failing = (await ok('POST', '/v1/retrievers', {
       retriever_name: uniqueName('failing_stream'),
