@@ -152,7 +152,7 @@ export function normaliseStages(input: unknown, catalogue: StageCatalogue, at = 
   if (!Array.isArray(input) || input.length === 0) bad(at, 'expected a list of at least one stage');
   if (input.length > MAX_STAGES) bad(at, `at most ${MAX_STAGES} stages`);
   const labels = new Set<string>();
-  const pending: { stage: Omit<StageConfig, 'stage_name'>; label: string | null; idAt: string; i: number }[] = [];
+  const pending: { stage: Omit<StageConfig, 'stage_name'>; label: string | null }[] = [];
   input.forEach((raw, i) => {
     const stageAt = `${at}[${i}]`;
     if (!isObject(raw)) bad(stageAt, 'expected a stage {stage_name, stage_type, config: {stage_id, parameters}}');
@@ -181,7 +181,7 @@ export function normaliseStages(input: unknown, catalogue: StageCatalogue, at = 
       if (labels.has(form.label)) bad(form.labelAt, `'${form.label}' names another stage of this retriever: stage names are unique (they key stage_statistics)`, {}, 'duplicate_stage_name');
       labels.add(form.label);
     }
-    pending.push({ stage, label: form.label, idAt: form.idAt, i });
+    pending.push({ stage, label: form.label });
   });
   // Stages without a name (the flat legacy form) are named after their stage id, numbered when needed.
   return pending.map(({ stage, label }) => {
