@@ -316,6 +316,13 @@ describe(`retriever execution [${BACKEND}]`, () => {
     // Another retriever's execution is not this one's.
     assertError(await call('GET', `/v1/retrievers/${retriever.retriever_id}/executions/${ids[0]}`), 404, 'NotFoundError');
     assertError(await call('GET', `/v1/retrievers/executions/${ids[0]}`), 404, 'NotFoundError');
+    // Large inputs are kept with their long strings shortened; the hash covers what was sent.
+    const big = { query: 'fox', note: 'n'.repeat(70_000) };
+    const bigId = (await ok('POST', `/v1/retrievers/${r.retriever_id}/execute`, { inputs: big })).execution_id;
+    const kept = await ok('GET', `/v1/retrievers/${r.retriever_id}/executions/${bigId}`);
+    assert.equal(kept.inputs.query, 'fox');
+    assert.equal(kept.inputs.note, `${'n'.repeat(256)}… (70000 characters)`);
+    assert.equal(kept.inputs_hash, createHash('sha1').update(JSON.stringify({ note: big.note, query: 'fox' })).digest('hex'));
     await ok('DELETE', `/v1/retrievers/${r.retriever_id}`);
     assertError(await call('GET', `/v1/retrievers/${r.retriever_id}/executions/${ids[0]}`), 404, 'NotFoundError');
     assert.equal(await t.app.metadataStore.retrieverExecutions.find({ organization: { internalId: organizationInternalId } as never, namespace: { namespaceId: ns.namespace_id, namespaceName: ns.namespace_name } }, r.retriever_id, ids[0]!), undefined);

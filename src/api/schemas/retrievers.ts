@@ -3,6 +3,7 @@
 // normalises them (src/engine/retrievers/retriever-definition.ts), and responses always show the
 // spec's form.
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_INPUTS_BYTES } from '../../engine/retrievers/input-schema.ts';
 import { MAX_BYTES_KEYWORD, MAX_DEPTH_KEYWORD } from '../../lib/ajv.ts';
 import { BoundedFreeObject, MAX_JSON_BYTES, MAX_JSON_DEPTH } from './bounds.ts';
 import { FreeObject, Nullable } from './nullable.ts';
@@ -168,7 +169,17 @@ const PaginationParams = Nullable(
   Type.Union([Type.Ref(OffsetPaginationParams), Type.Ref(CursorPaginationParams), Type.Ref(ScrollPaginationParams), Type.Ref(KeysetPaginationParams)]),
   { title: 'Pagination', description: 'Applied after the final stage. Default: cursor, 20 per page.' },
 );
-const Inputs = BoundedFreeObject({ title: 'Inputs', description: 'Values for the retriever\'s input_schema (422 naming each bad or missing one).' });
+/** Inputs may carry media (base64 images): bounded as the executor bounds them (input-schema.ts), not as metadata. */
+const Inputs = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    [MAX_DEPTH_KEYWORD]: MAX_JSON_DEPTH,
+    [MAX_BYTES_KEYWORD]: MAX_INPUTS_BYTES,
+    title: 'Inputs',
+    description: 'Values for the retriever\'s input_schema (422 naming each bad or missing one).',
+  },
+);
 const Stream = Type.Optional(Type.Boolean({ default: false, description: 'true: text/event-stream, one `data: {json}` frame per event, then `data: [DONE]`.' }));
 
 export const ExecuteRetrieverRequest = Type.Object(

@@ -43,6 +43,22 @@ export const SEARCH_CREDIT_OPERATION = 'search';
  * with a refund only.
  */
 export const SEARCH_CREDIT_RESERVE = 1;
+/** Inputs larger than this (as JSON) are kept with their long strings shortened: media inputs may be megabytes. */
+const MAX_KEPT_INPUTS_BYTES = 64 * 1024;
+const KEPT_STRING_LENGTH = 256;
+
+/** The inputs as the history keeps them (inputs_hash still covers the originals). */
+export function inputsToKeep(inputs: Record<string, unknown>): Record<string, unknown> {
+  if (Buffer.byteLength(JSON.stringify(inputs)) <= MAX_KEPT_INPUTS_BYTES) return inputs;
+  const shorten = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.length > KEPT_STRING_LENGTH ? `${value.slice(0, KEPT_STRING_LENGTH)}… (${value.length} characters)` : value;
+    if (Array.isArray(value)) return value.slice(0, 100).map(shorten);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shorten(v)]));
+    return value;
+  };
+  return shorten(inputs) as Record<string, unknown>;
+}
+
 /** The cheapest search (a kNN query), named when an exhausted balance is refused. */
 const MIN_SEARCH_CREDITS = 0.1;
 /** Executions kept per retriever, and ad-hoc ones per namespace; older ones are dropped as new ones arrive. */
@@ -127,7 +143,7 @@ export class RetrieverExecutionService {
     const reservedMillis = reservation?.amountMillis ?? 0;
     const limit = this.deps.historyLimit ?? EXECUTION_HISTORY_LIMIT;
     await store.transaction(async (repos) => {
-      await repos.retrieverExecutions.insert(result.execution);
+      await repos.retrieverExecutions.insert({ ...result.execution, inputs: inputsToKeep(result.execution.inputs) });
       await repos.retrieverExecutions.trim(scope, result.execution.retrieverId, limit);
       if (reservedMillis > usedMillis) await credits.refundIn(repos, scope, SEARCH_CREDIT_OPERATION, reservedMillis - usedMillis, reference);
     });
