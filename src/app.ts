@@ -27,6 +27,7 @@ import uploadRoutes from './api/routes/v1/uploads/index.ts';
 import documentRoutes, { documentLineage as documentLineageRoutes } from './api/routes/v1/documents/index.ts';
 import objectLineageRoutes from './api/routes/v1/object-lineage/index.ts';
 import batchRoutes from './api/routes/v1/batches/index.ts';
+import retrieverRoutes from './api/routes/v1/retrievers/index.ts';
 import { SHARED_SCHEMAS } from './api/schemas/index.ts';
 import { createValidatorCompiler } from './api/validation.ts';
 import { cachingSerializerFactory } from './api/serialization.ts';
@@ -164,6 +165,7 @@ async function addHttp(runtime: Runtime, options: Pick<BuildOptions, 'extend'>, 
   await app.register(documentLineageRoutes);
   await app.register(objectLineageRoutes, { prefix: '/v1/objects' });
   await app.register(batchRoutes, { prefix: '/v1/buckets/:bucket_identifier/batches' });
+  await app.register(retrieverRoutes, { prefix: '/v1/retrievers' });
   if (options.extend) await options.extend(app);
 
   await app.ready();

@@ -24,6 +24,7 @@ import { objectOperations } from './routes/v1/objects/index.ts';
 import { documentLineageOperations, documentOperations } from './routes/v1/documents/index.ts';
 import { objectLineageOperations } from './routes/v1/object-lineage/index.ts';
 import { batchOperations } from './routes/v1/batches/index.ts';
+import { retrieverCatalogueOperations, retrieverOperations } from './routes/v1/retrievers/index.ts';
 
 export type { OperationPolicy, ResourceDeclaration } from './policy.ts';
 
@@ -48,6 +49,8 @@ export const ALL_OPERATIONS: readonly OperationDefinition[] = [
   ...documentLineageOperations,
   ...objectLineageOperations,
   ...batchOperations,
+  ...retrieverCatalogueOperations,
+  ...retrieverOperations,
 ];
 
 /** The authenticated operations' policies. */

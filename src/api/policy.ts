@@ -50,6 +50,11 @@ export const data = (permission: Permission): OperationPolicy => ({ category: 'd
  * category; the credits depend on the work and are charged by the service (per the extractor catalogue).
  */
 export const compute = (permission: Permission): OperationPolicy => ({ category: 'compute', permission, credits: 0 });
+/**
+ * Retrieval (retriever executions): the `search` rate-limit category; the credits depend on the
+ * searches the pipeline ran and are charged by the service (knn 0.1, hybrid 0.2 per query).
+ */
+export const search = (permission: Permission): OperationPolicy => ({ category: 'search', permission, credits: 0 });
 /** Presigned uploads (SPEC §9): the `upload` rate-limit category; credits are charged per MB on confirm. */
 export const upload = (permission: Permission): OperationPolicy => ({ category: 'upload', permission, credits: 0 });
 

@@ -50,6 +50,10 @@ import { DEFAULT_DELIVERY_SETTINGS, WebhookDeliverer, type DeliverySettings } fr
 import { BatchService, DEFAULT_CHUNK_SIZE } from './batches/batch-service.ts';
 import { BatchCoordinator } from './batches/batch-coordinator.ts';
 import { ChunkRunner } from './batches/chunk-runner.ts';
+import { StageRegistry } from './retrievers/stages/stage-registry.ts';
+import { RetrieverExecutor } from './retrievers/retriever-executor.ts';
+import { RetrieverService } from './retrievers/retriever-service.ts';
+import { RetrieverExecutionService } from './retrievers/retriever-execution-service.ts';
 
 /** Without a URL fetcher (processes that fetch nothing), a URL blob is refused as unavailable. */
 const NO_URL_FETCHER: UrlFetcher = {
@@ -125,6 +129,12 @@ export interface Services {
   batchProcessing: { coordinator: BatchCoordinator; chunks: ChunkRunner };
   /** Vectors and text of documents, searchable (compose.ts openSearchIndex: embedded or pgvector). */
   searchIndex: SearchIndex;
+  /** The retriever stage catalogue (SPEC §16; GET /v1/retrievers/stages). */
+  stages: StageRegistry;
+  /** Retrievers of a namespace (SPEC §15.1): CRUD and clone. */
+  retrievers: RetrieverService;
+  /** Executing retrievers, stored or ad-hoc, with credits and the executions history (SPEC §15.2–15.3). */
+  retrieverExecutions: RetrieverExecutionService;
 }
 
 export interface ServiceDependencies {
@@ -217,6 +227,10 @@ export function createServices(deps: ServiceDependencies): Services {
     searchIndex: deps.searchIndex,
   };
   batches = new BatchService(store, clock, objects, tasks, queued.batchJobs, { chunkSize: deps.batchChunkSize ?? DEFAULT_CHUNK_SIZE });
+  const stages = new StageRegistry();
+  const retrievers = new RetrieverService(store, clock, stages);
+  const executor = new RetrieverExecutor({ store, searchIndex: deps.searchIndex, inference: deps.inference, clock, stages });
+  const retrieverExecutions = new RetrieverExecutionService({ store, retrievers, stages, runner: executor, credits, chargeCredits: deps.usageAccounting });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -253,5 +267,8 @@ export function createServices(deps: ServiceDependencies): Services {
     batches,
     batchProcessing: { coordinator: new BatchCoordinator(batchProcessingDeps), chunks: new ChunkRunner(batchProcessingDeps) },
     searchIndex: deps.searchIndex,
+    stages,
+    retrievers,
+    retrieverExecutions,
   };
 }

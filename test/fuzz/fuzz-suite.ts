@@ -44,8 +44,11 @@ export const isIngestionOperation = (op: Operation): boolean => /^\/v1\/(namespa
 /** The processing routes (extractor catalogue, collections, documents, lineage by object). */
 export const isProcessingOperation = (op: Operation): boolean => /^\/v1\/(collections|objects)(\/|$)/.test(op.path);
 
-/** The account layer: everything neither ingestion nor processing. */
-export const isAccountOperation = (op: Operation): boolean => !isIngestionOperation(op) && !isProcessingOperation(op);
+/** The search routes (retrievers: CRUD, stage catalogue, executions, ad-hoc). */
+export const isSearchOperation = (op: Operation): boolean => /^\/v1\/retrievers(\/|$)/.test(op.path);
+
+/** The account layer: everything neither ingestion, processing nor search. */
+export const isAccountOperation = (op: Operation): boolean => !isIngestionOperation(op) && !isProcessingOperation(op) && !isSearchOperation(op);
 
 export function fuzzSuite(part: FuzzPart): void {
 describe(`OpenAPI fuzz: ${part.name} [${BACKEND}] (seed ${SEED}, ${RUNS} runs per operation and family)`, () => {

@@ -67,6 +67,9 @@ const TABLES: Record<keyof Database, CachedTable | 'not cached'> = {
   batch_objects: 'not cached',
   batch_chunks: 'not cached',
   batch_failures: 'not cached',
+  retrievers: 'not cached',
+  retriever_collections: 'not cached',
+  retriever_executions: 'not cached',
 };
 
 export type Attribution =

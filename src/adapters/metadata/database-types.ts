@@ -13,6 +13,7 @@ import type { WebhookTables } from './webhooks/tables.ts';
 import type { CollectionTables } from './collections/tables.ts';
 import type { DocumentTables } from './documents/tables.ts';
 import type { BatchTables } from './batches/tables.ts';
+import type { RetrieverTables } from './retrievers/tables.ts';
 
-export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables, DocumentTables, BatchTables {}
+export interface Database extends AccountTables, BillingTables, UsageTables, SecretTables, NamespaceTables, JobTables, TaskTables, BucketTables, UploadTables, WebhookTables, CollectionTables, DocumentTables, BatchTables, RetrieverTables {}
 

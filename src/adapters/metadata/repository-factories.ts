@@ -18,6 +18,7 @@ import { webhookRepositories } from './webhooks/index.ts';
 import { collectionRepositories } from './collections/index.ts';
 import { documentRepositories } from './documents/index.ts';
 import { batchRepositories } from './batches/index.ts';
+import { retrieverRepositories } from './retrievers/index.ts';
 
 const FACTORIES = {
   ...accountRepositories,
@@ -33,6 +34,7 @@ const FACTORIES = {
   ...collectionRepositories,
   ...documentRepositories,
   ...batchRepositories,
+  ...retrieverRepositories,
 } satisfies RepositoryFactories<Repositories>;
 
 /** Builds every repository over one connection (or one transaction). */

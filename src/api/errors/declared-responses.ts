@@ -63,7 +63,7 @@ export function declaredErrorResponses(route: RouteShape): Record<number, TSchem
   );
 }
 
-/** For a route's own schema: an error the rule cannot know about. */
-export function errorResponse(status: 409): TSchema {
+/** For a route's own schema: an error the rule cannot know about (402: credits charged by the service, not the policy). */
+export function errorResponse(status: 402 | 409): TSchema {
   return Type.Ref(ErrorResponse, { description: DESCRIPTIONS[status] });
 }

@@ -29,6 +29,10 @@ export async function purgeNamespace(
   const buckets = (await store.buckets.idsInNamespace(scope)).length;
   await progress(10, `deleting ${buckets} bucket(s)`);
   const purged = await purgeNamespaceBuckets(store, blobStore, scope);
+  await progress(65, 'deleting retrievers');
+  // Retrievers (with their executions, and the namespace's ad-hoc executions) before the
+  // collections they read.
+  await store.retrievers.deleteAllInNamespace(scope);
   await progress(70, 'deleting collections');
   // Each collection's documents (with their vectors) before the collection itself, so a run cut
   // short between the two still finds the collection, and its documents, next time.

@@ -16,8 +16,9 @@ import type { WebhookRepositories } from '../webhooks/webhook-repositories.ts';
 import type { CollectionRepositories } from '../collections/collection-repositories.ts';
 import type { DocumentRepositories } from '../documents/document-repositories.ts';
 import type { BatchRepositories } from '../batches/batch-repositories.ts';
+import type { RetrieverRepositories } from '../retrievers/retriever-repositories.ts';
 
-export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & WebhookRepositories & CollectionRepositories & DocumentRepositories & BatchRepositories;
+export type Repositories = AccountRepositories & BillingRepositories & UsageRepositories & SecretRepositories & NamespaceRepositories & JobRepositories & TaskRepositories & BucketRepositories & ObjectRepositories & UploadRepositories & WebhookRepositories & CollectionRepositories & DocumentRepositories & BatchRepositories & RetrieverRepositories;
 
 export interface UnitOfWork {
   /** Runs fn in one transaction; everything it does through the given repositories commits or rolls back together. */

@@ -16,6 +16,8 @@ export interface RetrieverRepository {
   update(tenant: TenantScope, retrieverId: string, changes: RetrieverChanges, updatedAt: string, updatedBy: string | null): Promise<boolean>;
   /** Removes the retriever and its executions; false when absent. */
   delete(tenant: TenantScope, retrieverId: string): Promise<boolean>;
+  /** Every retriever of the namespace with its executions, and its ad-hoc executions (the namespace purge); returns how many retrievers. */
+  deleteAllInNamespace(tenant: TenantScope): Promise<number>;
   /** Retrievers of the namespace that target this collection (a collection delete reports or refuses). */
   listUsingCollection(tenant: TenantScope, collectionId: string): Promise<Retriever[]>;
 }

@@ -12,6 +12,7 @@ import { documents } from './0009-documents.ts';
 import { batches } from './0010-batches.ts';
 import { webhooks } from './0011-webhooks.ts';
 import { documentChanges } from './0012-document-changes.ts';
+import { retrievers } from './0013-retrievers.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': accounts,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-batches': batches,
   '0011-webhooks': webhooks,
   '0012-document-changes': documentChanges,
+  '0013-retrievers': retrievers,
 };
