@@ -149,7 +149,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
         await jobQueue.close();
         await inference.close();
         await searchIndex.close();
-        // Unused reserved credits go back before the store closes.
+        // Buffered execution history is written and unused reserved credits go back before the store closes.
+        await started.retrieverExecutions.close().catch((err: unknown) => log.error({ err }, 'writing the retriever executions history failed'));
         await started.creditReservations.close().catch((err: unknown) => log.error({ err }, 'releasing reserved credits failed'));
         await started.requestUsage?.close();
         await invalidationBus?.close();

@@ -60,8 +60,9 @@ describe(`retriever execution [${BACKEND}]`, () => {
     assert.equal(res.statusCode, 200, `${method} ${url}: ${res.statusCode} ${res.body.slice(0, 800)}`);
     return res.json();
   }
-  /** The organization's balance exactly (credit_count is whole credits). */
+  /** The organization's balance exactly (credit_count is whole credits), after the process gives back the credits it reserved for searches. */
   async function balanceMillis(): Promise<number> {
+    await t.app.services.creditReservations.release();
     return (await t.app.metadataStore.organizations.findByInternalId(organizationInternalId))!.creditBalanceMillis;
   }
   const searchStages = (extra: Json = {}) => [{ stage_name: 'search', stage_type: 'filter', config: { stage_id: 'feature_search', parameters: { searches: [{ feature_uri: featureUri, query: '{{INPUT.query}}', top_k: 50 }], final_top_k: 10, ...extra } } }];

@@ -230,7 +230,16 @@ export function createServices(deps: ServiceDependencies): Services {
   const stages = new StageRegistry();
   const retrievers = new RetrieverService(store, clock, stages);
   const executor = new RetrieverExecutor({ store, searchIndex: deps.searchIndex, inference: deps.inference, clock, stages });
-  const retrieverExecutions = new RetrieverExecutionService({ store, retrievers, stages, runner: executor, credits, chargeCredits: deps.usageAccounting });
+  const creditReservations = new CreditReservations(credits, undefined, undefined, deps.onBackgroundError);
+  const retrieverExecutions = new RetrieverExecutionService({
+    store,
+    retrievers,
+    stages,
+    runner: executor,
+    reservations: creditReservations,
+    chargeCredits: deps.usageAccounting,
+    ...(deps.onBackgroundError ? { onBackgroundError: deps.onBackgroundError } : {}),
+  });
   const requestUsage = deps.usageAccounting ? new RequestUsageRecorder(store.requestUsage, 1000, deps.onBackgroundError) : null;
   return {
     authenticator: new Authenticator(store, clock, cache),
@@ -238,7 +247,7 @@ export function createServices(deps: ServiceDependencies): Services {
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     credits,
-    creditReservations: new CreditReservations(credits, undefined, undefined, deps.onBackgroundError),
+    creditReservations,
     usage: new UsageService(store, clock, requestUsage, credits),
     secrets: new SecretService(store.secrets, deps.secretCipher, clock, deps.onSecretsKeyMismatch),
     namespaceResolution,

@@ -49,9 +49,36 @@ export class CreditReservations {
 
   /** Charges `credits` to the scope's organization for `operation`; InsufficientCreditsError when even that much is not there. */
   charge(scope: RequestScope, operation: string, credits: number): Promise<void> {
+    return this.enqueue(scope, operation, credits, true);
+  }
+
+  /**
+   * Makes sure `credits` are reserved without using them (refuse work up front when the balance is
+   * exhausted, charge what it used afterwards); InsufficientCreditsError when they cannot be.
+   */
+  ensure(scope: RequestScope, operation: string, credits: number): Promise<void> {
+    return this.enqueue(scope, operation, credits, false);
+  }
+
+  /**
+   * The organization's balance as this process knows it: the balance after its latest block plus
+   * what is still reserved (reserved credits are the organization's until used). Other processes'
+   * and other operations' spends since that block are not in it. null before any reservation.
+   */
+  balanceEstimate(scope: RequestScope, operation: string): number | null {
+    const r = this.reservations.get(this.key(scope, operation));
+    if (!r?.spend) return null;
+    return (r.spend.balanceAfterMillis + r.remainingMillis) / MILLIS_PER_CREDIT;
+  }
+
+  private key(scope: RequestScope, operation: string): string {
+    return `${scope.organization.internalId}\u0000${operation}`;
+  }
+
+  private enqueue(scope: RequestScope, operation: string, credits: number, consume: boolean): Promise<void> {
     const millis = Math.round(credits * MILLIS_PER_CREDIT);
     if (millis <= 0) return Promise.resolve();
-    const key = `${scope.organization.internalId}\u0000${operation}`;
+    const key = this.key(scope, operation);
     let r = this.reservations.get(key);
     if (!r) {
       r = { scope, operation, remainingMillis: 0, spend: null, reference: '', lastUsed: this.now(), queue: Promise.resolve() };
@@ -59,36 +86,31 @@ export class CreditReservations {
       this.startTimer();
     }
     const reservation = r;
-    const run = reservation.queue.catch(() => {}).then(() => this.chargeFrom(reservation, scope, millis));
+    const run = reservation.queue.catch(() => {}).then(() => this.reserveFor(reservation, scope, millis, consume));
     reservation.queue = run;
     return run;
   }
 
-  private async chargeFrom(r: Reservation, scope: RequestScope, millis: number): Promise<void> {
+  private async reserveFor(r: Reservation, scope: RequestScope, millis: number, consume: boolean): Promise<void> {
     r.lastUsed = this.now();
     r.scope = scope;
-    if (r.remainingMillis >= millis) {
-      r.remainingMillis -= millis;
-      return;
-    }
-    const block = Math.max(millis - r.remainingMillis, this.settings.blockCredits * MILLIS_PER_CREDIT);
-    const reference = `reserve:${newRequestId()}`;
-    let spend: Spend | null;
-    try {
-      spend = await this.credits.spend(scope, { operation: r.operation, credits: block / MILLIS_PER_CREDIT, referenceId: reference });
-    } catch (err) {
-      // Not enough for a whole block: take exactly what this charge needs, or fail as a spend would.
-      if (!(err instanceof InsufficientCreditsError) || block === millis - r.remainingMillis) throw err;
-      const exact = millis - r.remainingMillis;
-      spend = await this.credits.spend(scope, { operation: r.operation, credits: exact / MILLIS_PER_CREDIT, referenceId: reference });
-      r.remainingMillis = 0;
+    if (r.remainingMillis < millis) {
+      const needed = millis - r.remainingMillis;
+      const block = Math.max(needed, this.settings.blockCredits * MILLIS_PER_CREDIT);
+      const reference = `reserve:${newRequestId()}`;
+      let spend: Spend | null;
+      try {
+        spend = await this.credits.spend(scope, { operation: r.operation, credits: block / MILLIS_PER_CREDIT, referenceId: reference });
+      } catch (err) {
+        // Not enough for a whole block: take exactly what is needed, or fail as a spend would.
+        if (!(err instanceof InsufficientCreditsError) || block === needed) throw err;
+        spend = await this.credits.spend(scope, { operation: r.operation, credits: needed / MILLIS_PER_CREDIT, referenceId: reference });
+      }
+      r.remainingMillis += spend?.amountMillis ?? 0;
       r.spend = spend;
       r.reference = reference;
-      return;
     }
-    r.remainingMillis += (spend?.amountMillis ?? block) - millis;
-    r.spend = spend;
-    r.reference = reference;
+    if (consume) r.remainingMillis -= millis;
   }
 
   /** Gives back every unused remainder (idle ones only, unless `all`). */

@@ -7,7 +7,8 @@
 // execution reports as used — the unused part refunded in the transaction that stores the
 // execution, an overrun charged on top. The organization's balance drops by exactly credits_used.
 import { randomToken } from '../../lib/ids.ts';
-import type { CreditService, Spend } from '../billing/credit-service.ts';
+import type { CreditReservations } from '../billing/credit-reservations.ts';
+import { ExecutionHistoryWriter } from './execution-history.ts';
 import { InsufficientCreditsError, NotFoundError, SpendingCapReachedError, type TesseraError } from '../errors.ts';
 import type { MetadataStore } from '../ports/metadata-store.ts';
 import type { RequestScope } from '../scope/request-scope.ts';
@@ -75,14 +76,20 @@ export interface RetrieverExecutionDeps {
   retrievers: RetrieverService;
   stages: StageCatalogue;
   runner: RetrieverRunner;
-  credits: CreditService;
+  /** Per-search charges from reserved blocks. */
+  reservations: CreditReservations;
   /** Off: nothing is charged and credits_remaining is null (single-user setups, benchmarks). */
   chargeCredits: boolean;
   historyLimit?: number;
+  onBackgroundError?: (err: unknown) => void;
 }
 
 export class RetrieverExecutionService {
-  constructor(private readonly deps: RetrieverExecutionDeps) {}
+  private readonly history: ExecutionHistoryWriter;
+
+  constructor(private readonly deps: RetrieverExecutionDeps) {
+    this.history = new ExecutionHistoryWriter(deps.store, deps.historyLimit ?? EXECUTION_HISTORY_LIMIT, deps.onBackgroundError);
+  }
 
   async execute(scope: RequestScope, identifier: string, request: ExecutionRequest, options: ExecutionOptions = {}): Promise<ExecutionResult> {
     const r = await this.deps.retrievers.require(this.deps.store, scope, identifier);
@@ -104,11 +111,13 @@ export class RetrieverExecutionService {
   /** retrieverIdentifier null: the namespace's ad-hoc executions. */
   async listExecutions(scope: RequestScope, retrieverIdentifier: string | null, filter: ExecutionFilter, limit: number, offset: number): Promise<{ executions: RetrieverExecution[]; total: number }> {
     const retrieverId = await this.retrieverIdOf(scope, retrieverIdentifier);
+    await this.history.flush();
     return this.deps.store.retrieverExecutions.list(scope, retrieverId, filter, limit, offset);
   }
 
   async getExecution(scope: RequestScope, retrieverIdentifier: string | null, executionId: string): Promise<RetrieverExecution> {
     const retrieverId = await this.retrieverIdOf(scope, retrieverIdentifier);
+    await this.history.flush();
     const execution = await this.deps.store.retrieverExecutions.find(scope, retrieverId, executionId);
     if (!execution) throw new NotFoundError('execution', executionId);
     return execution;
@@ -123,33 +132,20 @@ export class RetrieverExecutionService {
   }
 
   private async run(scope: RequestScope, pipeline: ExecutablePipeline, request: ExecutionRequest, options: ExecutionOptions): Promise<ExecutionResult> {
-    const { store, credits, chargeCredits } = this.deps;
-    const reference = `search:${randomToken(20)}`;
-    const reserved = chargeCredits ? await this.reservation(scope, pipeline.budgetLimits.max_credits) : 0;
-    const reservation = reserved > 0 ? await credits.spend(scope, { operation: SEARCH_CREDIT_OPERATION, credits: reserved, referenceId: reference }) : null;
+    const { reservations, chargeCredits } = this.deps;
+    // An exhausted balance is refused before anything runs (402). The charge itself comes from
+    // the process's reserved block (credit-reservations.ts): no ledger write per search.
+    if (chargeCredits && (pipeline.budgetLimits.max_credits ?? Infinity) > 0) await reservations.ensure(scope, SEARCH_CREDIT_OPERATION, MIN_SEARCH_CREDITS);
 
     // The executor's own execution_complete is held back: the client's copy carries the settled budget.
     const listener = options.listener;
     const forward = listener ? (event: ExecutionEvent) => (event.event_type === 'execution_complete' ? undefined : listener(event)) : undefined;
-    let result: RunResult;
-    try {
-      result = await this.deps.runner.execute(scope, pipeline, request, { ...(forward ? { listener: forward } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-    } catch (err) {
-      if (reservation) await credits.refund(scope, SEARCH_CREDIT_OPERATION, reservation, reference);
-      throw err;
-    }
+    const result: RunResult = await this.deps.runner.execute(scope, pipeline, request, { ...(forward ? { listener: forward } : {}), ...(options.signal ? { signal: options.signal } : {}) });
 
-    const usedMillis = chargeCredits ? Math.round(result.execution.creditsUsed * MILLIS_PER_CREDIT) : 0;
-    const reservedMillis = reservation?.amountMillis ?? 0;
-    const limit = this.deps.historyLimit ?? EXECUTION_HISTORY_LIMIT;
-    await store.transaction(async (repos) => {
-      await repos.retrieverExecutions.insert({ ...result.execution, inputs: inputsToKeep(result.execution.inputs) });
-      await repos.retrieverExecutions.trim(scope, result.execution.retrieverId, limit);
-      if (reservedMillis > usedMillis) await credits.refundIn(repos, scope, SEARCH_CREDIT_OPERATION, reservedMillis - usedMillis, reference);
-    });
-    if (usedMillis > reservedMillis) await this.chargeOverrun(scope, usedMillis - reservedMillis, reference);
+    if (chargeCredits && result.execution.creditsUsed > 0) await this.charge(scope, result.execution.creditsUsed);
+    this.history.add(scope, { ...result.execution, inputs: inputsToKeep(result.execution.inputs) });
 
-    const balance = chargeCredits ? await this.balance(scope) : null;
+    const balance = chargeCredits ? reservations.balanceEstimate(scope, SEARCH_CREDIT_OPERATION) : null;
     const { failure, ...rest } = result;
     const settled: ExecutionResult = { ...rest, budget: { ...result.budget, credits_remaining: balance } };
     // A failed execution is recorded and paid for, then answered with its error (an execution_error event when streaming).
@@ -159,35 +155,27 @@ export class RetrieverExecutionService {
   }
 
   /**
-   * What to reserve: SEARCH_CREDIT_RESERVE, or less when max_credits or the balance is smaller.
-   * An exhausted balance (nothing left, no auto-billing) is refused here: nothing runs.
+   * What the execution used. The results are already computed: an organization whose balance
+   * cannot cover a charge beyond what was reserved keeps them, and the next execution is refused
+   * before it runs.
    */
-  private async reservation(scope: RequestScope, maxCredits: number | null): Promise<number> {
-    const cap = maxCredits ?? Infinity;
-    if (cap <= 0) return 0;
-    const org = await this.deps.store.organizations.findByInternalId(scope.organization.internalId);
-    if (!org) throw new NotFoundError('organization', scope.organization.organizationId);
-    const available = org.autoBillingEnabled ? Infinity : org.creditBalanceMillis / MILLIS_PER_CREDIT;
-    if (available <= 0) throw new InsufficientCreditsError(MIN_SEARCH_CREDITS, wholeCredits(org.creditBalanceMillis));
-    return Math.floor(Math.min(SEARCH_CREDIT_RESERVE, cap, available) * MILLIS_PER_CREDIT) / MILLIS_PER_CREDIT;
-  }
-
-  /**
-   * Credits used beyond the reservation (a pipeline of many searches). The results are already
-   * computed; an organization whose balance cannot cover the rest keeps them, and the next
-   * execution is refused at its reservation.
-   */
-  private async chargeOverrun(scope: RequestScope, millis: number, reference: string): Promise<Spend | null> {
+  private async charge(scope: RequestScope, credits: number): Promise<void> {
     try {
-      return await this.deps.credits.spend(scope, { operation: SEARCH_CREDIT_OPERATION, credits: millis / MILLIS_PER_CREDIT, referenceId: `${reference}:overrun` });
+      await this.deps.reservations.charge(scope, SEARCH_CREDIT_OPERATION, credits);
     } catch (err) {
-      if (err instanceof InsufficientCreditsError || err instanceof SpendingCapReachedError) return null;
+      if (err instanceof InsufficientCreditsError || err instanceof SpendingCapReachedError) return;
       throw err;
     }
   }
 
-  private async balance(scope: RequestScope): Promise<number | null> {
-    const org = await this.deps.store.organizations.findByInternalId(scope.organization.internalId);
-    return org ? org.creditBalanceMillis / MILLIS_PER_CREDIT : null;
+  /** Writes buffered history now (tests, shutdown). */
+  flushHistory(): Promise<void> {
+    return this.history.flush();
   }
+
+  close(): Promise<void> {
+    return this.history.close();
+  }
+
+
 }
