@@ -144,6 +144,13 @@ export const ConfigSchema = Type.Object({
   allowModelDownload: Type.Boolean(),
   /** Worker threads running neural models (each loads the models it is asked for). */
   inferenceThreads: Type.Integer({ minimum: 1, maximum: 64 }),
+  /**
+   * The search index: `embedded` (in-process, files under the data directory), `pgvector` (tables
+   * in the PostgreSQL metadata database, shared by every process; needs the pgvector extension), or
+   * `auto`: pgvector when TESSERA_DATABASE_URL is set and the extension is installed (or can be
+   * created), else embedded.
+   */
+  searchIndex: Type.Union([Type.Literal('auto'), Type.Literal('embedded'), Type.Literal('pgvector')]),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -193,6 +200,7 @@ const DEFAULTS: TesseraConfig = {
   s3ForcePathStyle: false,
   allowModelDownload: false,
   inferenceThreads: 1,
+  searchIndex: 'auto',
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -209,6 +217,9 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
   }
   if (errors.length === 0 && merged.jobQueue === 'redis' && !merged.redisUrl) {
     errors.push({ path: '/jobQueue', message: 'redis requires TESSERA_REDIS_URL', value: merged.jobQueue });
+  }
+  if (errors.length === 0 && merged.searchIndex === 'pgvector' && !merged.databaseUrl) {
+    errors.push({ path: '/searchIndex', message: 'pgvector requires TESSERA_DATABASE_URL (PostgreSQL)', value: merged.searchIndex });
   }
   if (errors.length === 0 && merged.blobStore === 's3' && !merged.s3Bucket) {
     errors.push({ path: '/s3Bucket', message: 'Required when TESSERA_BLOB_STORE=s3', value: merged.s3Bucket });
@@ -234,7 +245,9 @@ export function validateConfig(input: Partial<TesseraConfig>): TesseraConfig {
               ? 'Expected a 32-byte key as 64 hex digits or base64 (e.g. `openssl rand -base64 32`)'
               : key === 'blobStore'
                 ? 'Expected filesystem or s3'
-                : e.message;
+                : key === 'searchIndex' && e.message !== 'pgvector requires TESSERA_DATABASE_URL (PostgreSQL)'
+                  ? 'Expected auto, embedded or pgvector'
+                  : e.message;
       return `  ${name}: ${message} ${got}`;
     });
     throw new ConfigError(`Invalid Tessera configuration:\n${[...new Set(lines)].join('\n')}`);
@@ -298,6 +311,7 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_MODELS_DIR: 'modelsDir',
   TESSERA_ALLOW_MODEL_DOWNLOAD: 'allowModelDownload',
   TESSERA_INFERENCE_THREADS: 'inferenceThreads',
+  TESSERA_SEARCH_INDEX: 'searchIndex',
 };
 
 /** Values never echoed in an error message. */

@@ -59,6 +59,8 @@ describe(`loadConfig / validateConfig reject bad values [${BACKEND}]`, () => {
     [{ TESSERA_INFERENCE_THREADS: '65' }, 'TESSERA_INFERENCE_THREADS', /64/],
     [{ TESSERA_INFERENCE_THREADS: 'many' }, 'TESSERA_INFERENCE_THREADS', /integer/],
     [{ TESSERA_ALLOW_MODEL_DOWNLOAD: 'perhaps' }, 'TESSERA_ALLOW_MODEL_DOWNLOAD'],
+    [{ TESSERA_SEARCH_INDEX: 'faiss' }, 'TESSERA_SEARCH_INDEX', /auto, embedded or pgvector/],
+    [{ TESSERA_SEARCH_INDEX: 'pgvector' }, 'TESSERA_SEARCH_INDEX', /requires TESSERA_DATABASE_URL/],
   ];
   for (const [env, name, also] of cases) {
     test(`${JSON.stringify(env)} names ${name}`, () => {

@@ -1,0 +1,79 @@
+// k nearest neighbours by cosine similarity, through the dimension's HNSW partial index.
+//
+// The query has the index's own shape (the same cast to vector(d), WHERE dimensions = d, ORDER BY
+// distance LIMIT k) so the planner can use it; the planner still picks an exact scan when the
+// target is small (the tenancy index narrows it to a few rows). Tenancy and the filter are
+// conditions on the index scan's rows: pgvector 0.8's iterative scan keeps walking the graph
+// until k rows pass them (or hnsw.max_scan_tuples is reached), in relaxed order, so the k rows
+// are re-sorted exactly. When fewer than k come back (a filter too selective for the walk), an
+// exact scan of the target answers instead: a filtered search returns k hits whenever k match.
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { InvalidSearchError, type SearchHit, type VectorQuery } from '../../../engine/ports/search-index.ts';
+import { MAX_VECTOR_DIMENSIONS } from './index-rows.ts';
+import type { SearchTables } from './tables.ts';
+import { checkCount, inTarget, viewFilter } from './target-sql.ts';
+import { vectorLiteral } from './vector-literal.ts';
+
+export const MAX_K = 10_000;
+
+export interface AnnSettings {
+  /** hnsw.ef_search: candidates kept per step of the walk (at least k, at most 1000). */
+  efSearch: number;
+  /** hnsw.max_scan_tuples: how far a filtered walk may go before it gives up. */
+  maxScanTuples: number;
+}
+
+export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: string, query: VectorQuery, settings: AnnSettings): Promise<SearchHit[]> {
+  checkCount('k', query.k, MAX_K);
+  const dims = query.vector.length;
+  const literal = dims > 0 && dims <= MAX_VECTOR_DIMENSIONS ? vectorLiteral(query.vector) : null;
+  if (literal === null) throw new InvalidSearchError('The query vector must have 1 to 16,000 finite components', { dimensions: dims });
+  if (!(await checkVectorName(db, query, dims))) return [];
+
+  const type = sql.raw(`${vectorSchema}.vector(${dims})`);
+  const operator = sql.raw(`OPERATOR(${vectorSchema}.<=>)`);
+  const q = sql`${literal}::${type}`;
+  const where = sql<SqlBool>`v.dimensions = ${dims} AND v.vector_name = ${query.vectorName} AND ${inTarget('v', query)}`;
+  const filtered = query.filter !== null;
+  const join = filtered ? sql`JOIN search_text t ON t.document_id = v.document_id AND ${inTarget('t', query)} AND ${viewFilter(query.filter)}` : sql``;
+  // Cast to vector(d): the expression of the dimension's HNSW index. Uncast: no index can serve it.
+  const annDistance = sql`(v.embedding::${type}) ${operator} ${q}`;
+  const exactDistance = sql`v.embedding ${operator} ${sql`${literal}::${sql.raw(`${vectorSchema}.vector`)}`}`;
+  const run = (distance: RawBuilder<unknown>) => sql<{ document_id: string; collection_id: string; distance: number }>`
+    WITH candidates AS MATERIALIZED (
+      SELECT v.document_id, v.collection_id, ${distance} AS distance
+      FROM search_vectors v ${join}
+      WHERE ${where}
+      ORDER BY ${distance}
+      LIMIT ${query.k}
+    )
+    SELECT document_id, collection_id, distance FROM candidates ORDER BY distance, document_id COLLATE "C"`;
+
+  const rows = await db.transaction().execute(async (trx) => {
+    if (query.exact) return (await run(exactDistance).execute(trx)).rows;
+    await sql`SELECT set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(settings.efSearch, query.k)))}, true),
+      set_config('hnsw.iterative_scan', 'relaxed_order', true),
+      set_config('hnsw.max_scan_tuples', ${String(settings.maxScanTuples)}, true)`.execute(trx);
+    const ann = (await run(annDistance).execute(trx)).rows;
+    return ann.length === query.k ? ann : (await run(exactDistance).execute(trx)).rows;
+  });
+  return rows.map((r) => ({ documentId: r.document_id, collectionId: r.collection_id, score: 1 - Number(r.distance) }));
+}
+
+/**
+ * The vector name's dimension in the target must be the query's: false when the target holds no
+ * document at all (nothing to find, nothing to contradict), InvalidSearchError when its documents
+ * have no vector of that name or have another dimension.
+ */
+async function checkVectorName(db: Kysely<SearchTables>, query: VectorQuery, dims: number): Promise<boolean> {
+  const same = await sql<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM search_vectors v WHERE v.vector_name = ${query.vectorName} AND ${inTarget('v', query)} AND v.dimensions = ${dims}) AS found`.execute(db);
+  if (same.rows[0]?.found) return true;
+  const other = await sql<{ dimensions: number }>`SELECT v.dimensions FROM search_vectors v WHERE v.vector_name = ${query.vectorName} AND ${inTarget('v', query)} LIMIT 1`.execute(db);
+  const expected = other.rows[0]?.dimensions;
+  if (expected !== undefined) {
+    throw new InvalidSearchError(`The query vector has ${dims} dimensions; '${query.vectorName}' has ${expected}`, { vector_name: query.vectorName, expected_dimensions: expected, dimensions: dims });
+  }
+  const any = await sql<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM search_text t WHERE ${inTarget('t', query)}) AS found`.execute(db);
+  if (!any.rows[0]?.found) return false;
+  throw new InvalidSearchError(`No vector named '${query.vectorName}' in the searched collections`, { vector_name: query.vectorName, collection_ids: query.collectionIds });
+}
