@@ -31,6 +31,8 @@ import { NeuralInference } from './adapters/models/neural-inference.ts';
 import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
 import type { SearchIndex } from './engine/ports/search-index.ts';
 import { EmbeddedSearchIndex } from './adapters/search/embedded/embedded-search-index.ts';
+import { PgvectorSearchIndex, type SearchIndexLog } from './adapters/search/pgvector/pgvector-search-index.ts';
+import { PgvectorUnavailableError } from './adapters/search/pgvector/pgvector-database.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -231,7 +233,31 @@ export function openInference(config: TesseraConfig, extraModels: readonly Neura
   );
 }
 
-/** The search index over the metadata database's documents (src/engine/ports/search-index.ts). */
-export async function openSearchIndex(_config: TesseraConfig, store: MetadataStore, log: { error: (obj: object, message: string) => void }): Promise<SearchIndex> {
-  return new EmbeddedSearchIndex({ feed: store.documentFeed, onBackgroundError: (err) => log.error({ err }, 'catching the search index up failed; the next search retries') });
+/**
+ * The search index over the metadata database's documents (src/engine/ports/search-index.ts):
+ * TESSERA_SEARCH_INDEX=embedded keeps it in this process; pgvector keeps it in the PostgreSQL
+ * metadata database, shared by every process; auto (the default) picks pgvector when
+ * TESSERA_DATABASE_URL is set and the extension is there (or can be created), else embedded.
+ */
+export async function openSearchIndex(config: TesseraConfig, store: MetadataStore, log: SearchIndexLog & { error: (obj: object, message: string) => void }): Promise<SearchIndex> {
+  const embedded = () => new EmbeddedSearchIndex({ feed: store.documentFeed, onBackgroundError: (err) => log.error({ err }, 'catching the search index up failed; the next search retries') });
+  if (config.searchIndex === 'embedded' || !config.databaseUrl) return embedded();
+  try {
+    return await PgvectorSearchIndex.open({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      poolSize: config.databasePoolSize,
+      idleTimeoutMs: config.databaseIdleTimeoutMs,
+      feed: store.documentFeed,
+      log,
+    });
+  } catch (err) {
+    if (config.searchIndex === 'auto' && err instanceof PgvectorUnavailableError) {
+      log.warn({ reason: err.message }, 'pgvector is not available: using the embedded search index (TESSERA_SEARCH_INDEX=auto; set it to pgvector to require it)');
+      return embedded();
+    }
+    throw err;
+  }
 }

@@ -18,6 +18,9 @@ import { searchVectors, type AnnSettings } from './vector-search.ts';
 
 export type SearchIndexLog = AnnLog;
 
+/** Documents written by this process after which the index's tables are analysed again. */
+const ANALYZE_AFTER_DOCUMENTS = 1000;
+
 export interface PgvectorSearchIndexOptions extends PgvectorConnectOptions {
   /** The metadata store's change log and document reads (store.documentFeed). */
   feed: DocumentFeedRepository;
@@ -47,6 +50,7 @@ export class PgvectorSearchIndex implements SearchIndex {
   private readonly runner: CoalescingRunner<void>;
   private readonly catchUpper: CatchUp;
   private closed = false;
+  private writtenSinceAnalyze = 0;
 
   private constructor(
     private readonly db: Kysely<SearchTables>,
@@ -161,6 +165,26 @@ export class PgvectorSearchIndex implements SearchIndex {
     const progress = await this.catchUpper.run(namespaceId);
     if (progress.skippedVectors > 0) this.log.warn({ namespaceId, vectors: progress.skippedVectors }, 'search index: vectors with non-finite components (or over 16,000 dimensions) left out');
     if (progress.dimensions.size > 0) await this.ann.ensure(progress.dimensions);
+    this.writtenSinceAnalyze += progress.documents;
+    if (this.writtenSinceAnalyze >= ANALYZE_AFTER_DOCUMENTS) await this.analyze();
+  }
+
+  /**
+   * Fresh statistics after a bulk change: without them the planner, which sees an empty or tiny
+   * table, picks nested loops that cost seconds instead of the HNSW scan (autovacuum would fix it
+   * only a minute or so later). Skipped when something holds the table (an index build).
+   */
+  private async analyze(): Promise<void> {
+    this.writtenSinceAnalyze = 0;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL lock_timeout = '200ms'`.execute(trx);
+        await sql`ANALYZE search_vectors`.execute(trx);
+        await sql`ANALYZE search_text`.execute(trx);
+      });
+    } catch (err) {
+      this.log.info({ err }, 'search index: ANALYZE skipped (the tables are busy); autovacuum will do it');
+    }
   }
 
   private async countDocuments(namespaceId: string): Promise<number> {
