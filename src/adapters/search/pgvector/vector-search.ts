@@ -54,7 +54,6 @@ export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: stri
     await sql`SELECT set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(settings.efSearch, query.k)))}, true),
       set_config('hnsw.iterative_scan', 'relaxed_order', true),
       set_config('hnsw.max_scan_tuples', ${String(settings.maxScanTuples)}, true)`.execute(trx);
-    if (process.env.PGV_DEBUG) { const c = run(annDistance).compile(trx); console.log(c.sql, JSON.stringify(c.parameters).slice(0, 300)); }
     const ann = (await run(annDistance).execute(trx)).rows;
     return ann.length === query.k ? ann : (await run(exactDistance).execute(trx)).rows;
   });
