@@ -66,7 +66,7 @@ export class CatchUp {
     if (!state) state = await this.beginScan(trx, namespaceId, 0);
     if (state.rebuild_until !== null) {
       const documents = await this.feed.scanNamespace(namespaceId, state.rebuild_after, this.pageSize);
-      this.count(progress, await writeDocuments(trx, namespaceId, this.vectorSchema, documents), documents.length);
+      this.count(progress, await writeDocuments(trx, namespaceId, this.vectorSchema, documents, true), documents.length);
       if (documents.length === this.pageSize) {
         await trx.updateTable('search_index_state').set({ rebuild_after: documents.at(-1)!.documentId }).where('namespace_id', '=', namespaceId).execute();
         return false;

@@ -1,13 +1,15 @@
 // Writes and removes the index's rows for documents: one search_text row per document (its view
 // for filters, its string fields as a tsvector) and one search_vectors row per named vector. A
 // document is always rewritten whole (delete, then insert), so a vector it lost disappears too.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { IndexDocument } from '../../../engine/documents/document-feed.ts';
 import type { SearchTables } from './tables.ts';
-import { vectorLiteral } from './vector-literal.ts';
+import { vectorBinary } from './vector-literal.ts';
 
 /** pgvector's `vector` type holds at most this many dimensions. */
 export const MAX_VECTOR_DIMENSIONS = 16_000;
+/** Vector rows per INSERT (7 parameters each, far below PostgreSQL's 65,535). */
+const VECTOR_ROWS_PER_INSERT = 1000;
 /**
  * Characters of a document's string fields that go into its tsvector (a tsvector holds at most
  * 1 MB; past this the rest of the text is not searchable by words, though filters still see it).
@@ -21,11 +23,14 @@ export interface WriteOutcome {
   skippedVectors: number;
 }
 
-/** Replaces these documents' rows with their current content. */
-export async function writeDocuments(db: Kysely<SearchTables>, namespaceId: string, vectorSchema: string, documents: readonly IndexDocument[]): Promise<WriteOutcome> {
+/**
+ * Replaces these documents' rows with their current content. `fresh`: the caller knows they have
+ * no rows (a rebuild scan, after the namespace was cleared), so there is nothing to delete first.
+ */
+export async function writeDocuments(db: Kysely<SearchTables>, namespaceId: string, vectorSchema: string, documents: readonly IndexDocument[], fresh = false): Promise<WriteOutcome> {
   const outcome: WriteOutcome = { dimensions: new Set(), skippedVectors: 0 };
   if (documents.length === 0) return outcome;
-  await deleteDocuments(db, namespaceId, documents.map((d) => d.documentId));
+  if (!fresh) await deleteDocuments(db, namespaceId, documents.map((d) => d.documentId));
   const text = {
     doc: [] as string[],
     org: [] as string[],
@@ -33,7 +38,8 @@ export async function writeDocuments(db: Kysely<SearchTables>, namespaceId: stri
     view: [] as string[],
     text: [] as string[],
   };
-  const vec = { org: [] as string[], col: [] as string[], doc: [] as string[], name: [] as string[], dims: [] as number[], embedding: [] as string[] };
+  const vectorRows: RawBuilder<unknown>[] = [];
+  const vectorType = sql.raw(`${vectorSchema}.vector`);
   for (const d of documents) {
     if (d.namespaceId !== namespaceId) throw new Error(`writeDocuments: document ${d.documentId} is not in namespace ${namespaceId}`);
     text.doc.push(d.documentId);
@@ -42,18 +48,13 @@ export async function writeDocuments(db: Kysely<SearchTables>, namespaceId: stri
     text.view.push(JSON.stringify(d.view));
     text.text.push(JSON.stringify(boundedText(d.text)));
     for (const [name, vector] of Object.entries(d.vectors)) {
-      const literal = vector.length > 0 && vector.length <= MAX_VECTOR_DIMENSIONS ? vectorLiteral(vector) : null;
+      const binary = vector.length > 0 && vector.length <= MAX_VECTOR_DIMENSIONS ? vectorBinary(vector) : null;
       // pgvector refuses NaN and infinities; one such vector must not stop the whole catch-up.
-      if (literal === null) {
+      if (binary === null) {
         outcome.skippedVectors++;
         continue;
       }
-      vec.org.push(d.organizationInternalId);
-      vec.col.push(d.collectionId);
-      vec.doc.push(d.documentId);
-      vec.name.push(name);
-      vec.dims.push(vector.length);
-      vec.embedding.push(literal);
+      vectorRows.push(sql`(${namespaceId}, ${d.organizationInternalId}, ${d.collectionId}, ${d.documentId}, ${name}, ${vector.length}::integer, ${binary}::${vectorType})`);
       outcome.dimensions.add(vector.length);
     }
   }
@@ -61,11 +62,10 @@ export async function writeDocuments(db: Kysely<SearchTables>, namespaceId: stri
     INSERT INTO search_text (document_id, namespace_id, organization_internal_id, collection_id, view, text, tsv)
     SELECT r.doc, ${namespaceId}, r.org, r.col, r.view::jsonb, r.text::jsonb, jsonb_to_tsvector('simple', r.text::jsonb, '["string"]')
     FROM unnest(${text.doc}::text[], ${text.org}::text[], ${text.col}::text[], ${text.view}::text[], ${text.text}::text[]) AS r(doc, org, col, view, text)`.execute(db);
-  if (vec.doc.length > 0) {
+  for (let i = 0; i < vectorRows.length; i += VECTOR_ROWS_PER_INSERT) {
     await sql`
       INSERT INTO search_vectors (namespace_id, organization_internal_id, collection_id, document_id, vector_name, dimensions, embedding)
-      SELECT ${namespaceId}, r.org, r.col, r.doc, r.name, r.dims, r.embedding::${sql.raw(`${vectorSchema}.vector`)}
-      FROM unnest(${vec.org}::text[], ${vec.col}::text[], ${vec.doc}::text[], ${vec.name}::text[], ${vec.dims}::int[], ${vec.embedding}::text[]) AS r(org, col, doc, name, dims, embedding)`.execute(db);
+      VALUES ${sql.join(vectorRows.slice(i, i + VECTOR_ROWS_PER_INSERT))}`.execute(db);
   }
   return outcome;
 }

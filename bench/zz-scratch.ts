@@ -1,0 +1,36 @@
+import { validateConfig } from '../src/config.ts';
+import { openMetadataStore } from '../src/compose.ts';
+import { systemScope, withNamespace } from '../src/engine/scope/request-scope.ts';
+import { indexDocument, openPgvector, random, randomVector } from '../test/helpers/search-indexes.ts';
+import { vectorLiteral } from '../src/adapters/search/pgvector/vector-literal.ts';
+import pg from 'pg';
+const schema = 'scratch_' + Date.now();
+const config = validateConfig({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/test', databaseSchema: schema, dataDir: '/tmp/scratch' });
+const store = await openMetadataStore(config);
+await store.migrate();
+const ns = withNamespace(systemScope({ internalId: 'org_x' } as any, 't'), { namespaceId: 'ns_x', namespaceName: 'x' });
+const next = random(2);
+const N = 5000;
+const docs = Array.from({ length: N }, (_, i) => indexDocument(ns, 'col', `doc_${i}`, { bucket: i % 100, body: 'hello world ' + i }, { emb: randomVector(next, 384) }));
+for (let i = 0; i < N; i += 1000) await store.documents.upsertMany(ns, docs.slice(i, i + 1000));
+const feed = store.documentFeed as any;
+const times: Record<string, number> = {};
+for (const m of ['scanNamespace', 'latestSeq', 'changesSince', 'documentsForIndex']) {
+  const orig = feed[m].bind(feed);
+  feed[m] = async (...a: any[]) => { const s = performance.now(); try { return await orig(...a); } finally { times[m] = (times[m] ?? 0) + performance.now() - s; } };
+}
+let s = performance.now();
+for (const d of docs) vectorLiteral(d.vectors.emb!);
+console.log('literals', performance.now() - s);
+const index = await openPgvector(store, config, { ann: { syncBuildMaxRows: 0 } });
+s = performance.now();
+await index.catchUp('ns_x');
+console.log('catch-up total', performance.now() - s, times);
+s = performance.now();
+await index.idle();
+console.log('build', performance.now() - s);
+const c = new pg.Client('postgres://postgres@127.0.0.1:5432/test'); await c.connect();
+s = performance.now(); await c.query(`analyze ${schema}.search_vectors`); console.log('analyze v', performance.now() - s);
+s = performance.now(); await c.query(`analyze ${schema}.search_text`); console.log('analyze t', performance.now() - s);
+await c.query(`drop schema ${schema} cascade`); await c.end();
+await index.close(); await store.close();
