@@ -164,9 +164,10 @@ export class PgvectorSearchIndex implements SearchIndex {
     if (state && state.rebuild_until === null && state.applied_seq >= latest) return;
     const progress = await this.catchUpper.run(namespaceId);
     if (progress.skippedVectors > 0) this.log.warn({ namespaceId, vectors: progress.skippedVectors }, 'search index: vectors with non-finite components (or over 16,000 dimensions) left out');
-    if (progress.dimensions.size > 0) await this.ann.ensure(progress.dimensions);
     this.writtenSinceAnalyze += progress.documents;
+    // Before a background HNSW build starts: CREATE INDEX CONCURRENTLY and ANALYZE exclude each other.
     if (this.writtenSinceAnalyze >= ANALYZE_AFTER_DOCUMENTS) await this.analyze();
+    if (progress.dimensions.size > 0) await this.ann.ensure(progress.dimensions);
   }
 
   /**
