@@ -1,6 +1,7 @@
 // The runtime: everything a Tessera process needs except HTTP (store, adapters, services, logger).
 // The API server, `tessera worker` and the CLI open one; src/app.ts adds Fastify on top.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { SearchIndex } from './engine/ports/search-index.ts';
 import { openBlobStore, openInference, openInvalidationBus, openJobQueue, openMetadataStore, openRateLimitCounter, openSearchIndex, openSecretCipher, openUrlFetcher, openWebhookTransport, webhookDeliverySettings } from './compose.ts';
 import { registerJobHandlers } from './engine/jobs/job-handlers.ts';
 import { BUILTIN_EXTRACTORS, ExtractorRegistry } from './engine/extractors/extractor-registry.ts';
@@ -70,6 +71,7 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
   let counter: RateLimitCounter | undefined;
   let blobs: BlobStore | undefined;
   let bootstrap: BootstrapResult | null = null;
+  let searchIndex: SearchIndex;
   try {
     if (options.migrate ?? config.migrateOnStart) await store.migrate();
     if (role === 'api') {
@@ -81,6 +83,8 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     }
     if (role !== 'cli') counter = await openRateLimitCounter(config, log);
     blobs = options.blobStore ?? (await openBlobStore(config, log.child({ component: 'blobs' })));
+    // Here, so a required pgvector that is missing (TESSERA_SEARCH_INDEX=pgvector) closes the store on the way out.
+    searchIndex = await openSearchIndex(config, store, log.child({ component: 'search-index' }));
   } catch (err) {
     await counter?.close();
     await store.close();
@@ -91,7 +95,6 @@ export async function openRuntime(config: TesseraConfig, options: RuntimeOptions
     role !== 'cli' && config.cacheTtlMs > 0 ? openInvalidationBus(config, log.child({ component: 'cache-invalidation' })) : null;
   const jobQueue = openJobQueue(config, store, clock, log.child({ component: 'jobs' }), role);
   const inference = openInference(config, options.extraModels);
-  const searchIndex = await openSearchIndex(config, store, log.child({ component: 'search-index' }));
   let services: Services | undefined;
   try {
     services = createServices({

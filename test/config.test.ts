@@ -121,6 +121,7 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
     assert.equal(config.migrateOnStart, true);
     assert.equal(config.publicUrl, undefined);
     assert.equal(config.strictRequests, false);
+    assert.equal(config.searchIndex, 'auto');
     assert.deepEqual(validateConfig({}), config);
   });
 
@@ -180,8 +181,10 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_MODELS_DIR: 'relative/models',
       TESSERA_ALLOW_MODEL_DOWNLOAD: 'true',
       TESSERA_INFERENCE_THREADS: '4',
+      TESSERA_SEARCH_INDEX: 'pgvector',
     });
     assert.deepEqual(config, {
+      searchIndex: 'pgvector',
       modelsDir: path.resolve('relative/models'),
       allowModelDownload: true,
       inferenceThreads: 4,

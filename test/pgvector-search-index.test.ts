@@ -64,7 +64,7 @@ describe(`pgvector search index [${BACKEND}]`, { skip: BACKEND !== 'postgres' ? 
         [schema()],
       );
       assert.deepEqual(rows.map((r) => [r.relname, r.indisvalid]), [['search_vectors_hnsw_12', true], ['search_vectors_hnsw_8', true]]);
-      assert.match(rows[1].def, /USING hnsw \(\(\(embedding\)::public\.vector\(8\)\) public\.vector_cosine_ops\).*WHERE \(dimensions = 8\)/);
+      assert.match(rows[1].def, /USING hnsw \(\(\(embedding\)::(public\.)?vector\(8\)\) (public\.)?vector_cosine_ops\).*WHERE \(dimensions = 8\)/);
       const stats = await a!.stats(ns.namespace!.namespaceId);
       assert.deepEqual(stats.vectors, { [EMB]: { count: 50, dimensions: 8, annIndexed: 50 }, other_v1: { count: 30, dimensions: 12, annIndexed: 30 } });
       // The planner takes the HNSW index for the search's shape on a large enough table.

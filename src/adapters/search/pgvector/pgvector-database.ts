@@ -17,6 +17,9 @@ export interface PgvectorConnectOptions {
   idleTimeoutMs: number;
 }
 
+/** Settings every session of the pool starts with (GUCs such as hnsw.ef_search), set at connection time. */
+export type SessionSettings = Record<string, string | number>;
+
 /** pgvector is not installed in this PostgreSQL, or this role may not create the extension. */
 export class PgvectorUnavailableError extends Error {}
 
@@ -29,7 +32,7 @@ export interface SearchDatabase {
 /** Advisory lock class of the index's DDL (the second key says what: the schema's hash, 0 for the extension). */
 export const DDL_LOCK_CLASS = 7_310_102;
 
-export async function openSearchDatabase(options: PgvectorConnectOptions): Promise<SearchDatabase> {
+export async function openSearchDatabase(options: PgvectorConnectOptions, settings: SessionSettings = {}): Promise<SearchDatabase> {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize,
@@ -39,8 +42,10 @@ export async function openSearchDatabase(options: PgvectorConnectOptions): Promi
     application_name: `tessera-search/${options.schema}`.slice(0, 63),
     keepAlive: true,
     // The index's tables sit in the store's schema; the vector type is always named with its own
-    // schema (vectorSchema), so a test schema on the search_path is enough.
-    options: `-c search_path=${options.schema}`,
+    // schema (vectorSchema), so a test schema on the search_path is enough. The search settings
+    // are the session's own, so a search needs no transaction to set them (names and values are
+    // ours, never a client's: letters, digits, '.', '_').
+    options: [`-c search_path=${options.schema}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' '),
   });
   // As in connect.ts: a dropped connection must not kill the process; the pool replaces it.
   pool.on('error', () => {});

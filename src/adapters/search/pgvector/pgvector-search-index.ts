@@ -14,7 +14,7 @@ import { openSearchDatabase, type PgvectorConnectOptions } from './pgvector-data
 import { ensureSearchSchema } from './pgvector-schema.ts';
 import type { SearchTables } from './tables.ts';
 import { filterDocuments, searchText } from './text-search.ts';
-import { searchVectors, type AnnSettings } from './vector-search.ts';
+import { annSessionSettings, searchVectors, type AnnSettings } from './vector-search.ts';
 
 export type SearchIndexLog = AnnLog;
 
@@ -69,12 +69,13 @@ export class PgvectorSearchIndex implements SearchIndex {
   /** Connects, checks (or creates) the vector extension, creates the index's tables. Throws PgvectorUnavailableError without pgvector. */
   static async open(options: PgvectorSearchIndexOptions): Promise<PgvectorSearchIndex> {
     const o = { ...DEFAULTS, ...stripUndefined(options.ann ?? {}) };
-    const { db, vectorSchema } = await openSearchDatabase(options);
+    const settings: AnnSettings = { efSearch: Math.min(1000, Math.max(1, o.efSearch)), maxScanTuples: o.maxScanTuples };
+    const { db, vectorSchema } = await openSearchDatabase(options, annSessionSettings(settings));
     try {
       await ensureSearchSchema(db, options.schema, vectorSchema);
       const ann = new AnnIndexes(db, options.schema, vectorSchema, { syncBuildMaxRows: o.syncBuildMaxRows, m: o.m, efConstruction: o.efConstruction, buildMemory: o.buildMemory }, options.log);
       await ann.load();
-      return new PgvectorSearchIndex(db, vectorSchema, options.feed, ann, { efSearch: o.efSearch, maxScanTuples: o.maxScanTuples }, options.pageSize ?? DEFAULTS.pageSize, options.debounceMs ?? DEFAULTS.debounceMs, options.log);
+      return new PgvectorSearchIndex(db, vectorSchema, options.feed, ann, settings, options.pageSize ?? DEFAULTS.pageSize, options.debounceMs ?? DEFAULTS.debounceMs, options.log);
     } catch (err) {
       await db.destroy().catch(() => {});
       throw err;
@@ -166,7 +167,7 @@ export class PgvectorSearchIndex implements SearchIndex {
     if (progress.skippedVectors > 0) this.log.warn({ namespaceId, vectors: progress.skippedVectors }, 'search index: vectors with non-finite components (or over 16,000 dimensions) left out');
     this.writtenSinceAnalyze += progress.documents;
     // Before a background HNSW build starts: CREATE INDEX CONCURRENTLY and ANALYZE exclude each other.
-    if (this.writtenSinceAnalyze >= ANALYZE_AFTER_DOCUMENTS) await this.analyze();
+    if (this.writtenSinceAnalyze >= ANALYZE_AFTER_DOCUMENTS && progress.documents > 0) await this.analyze();
     if (progress.dimensions.size > 0) await this.ann.ensure(progress.dimensions);
   }
 
@@ -176,15 +177,16 @@ export class PgvectorSearchIndex implements SearchIndex {
    * only a minute or so later). Skipped when something holds the table (an index build).
    */
   private async analyze(): Promise<void> {
-    this.writtenSinceAnalyze = 0;
     try {
       await this.db.transaction().execute(async (trx) => {
         await sql`SET LOCAL lock_timeout = '200ms'`.execute(trx);
         await sql`ANALYZE search_vectors`.execute(trx);
         await sql`ANALYZE search_text`.execute(trx);
       });
+      this.writtenSinceAnalyze = 0;
     } catch (err) {
-      this.log.info({ err }, 'search index: ANALYZE skipped (the tables are busy); autovacuum will do it');
+      // Tried again after the next catch-up that writes something.
+      this.log.info({ err }, 'search index: ANALYZE skipped (the tables are busy)');
     }
   }
 

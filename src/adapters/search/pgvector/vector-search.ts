@@ -16,8 +16,13 @@ import { vectorLiteral } from './vector-literal.ts';
 
 export const MAX_K = 10_000;
 
+/** What every session of the index's pool starts with: pgvector 0.8's iterative scans, relaxed order (re-sorted here). */
+export function annSessionSettings(settings: AnnSettings): Record<string, string | number> {
+  return { 'hnsw.ef_search': settings.efSearch, 'hnsw.iterative_scan': 'relaxed_order', 'hnsw.max_scan_tuples': settings.maxScanTuples };
+}
+
 export interface AnnSettings {
-  /** hnsw.ef_search: candidates kept per step of the walk (at least k, at most 1000). */
+  /** hnsw.ef_search: candidates kept during the walk (raised to k for a larger k, at most 1000). */
   efSearch: number;
   /** hnsw.max_scan_tuples: how far a filtered walk may go before it gives up. */
   maxScanTuples: number;
@@ -49,14 +54,20 @@ export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: stri
     )
     SELECT document_id, collection_id, distance FROM candidates ORDER BY distance, document_id COLLATE "C"`;
 
-  const rows = await db.transaction().execute(async (trx) => {
-    if (query.exact) return (await run(exactDistance).execute(trx)).rows;
-    await sql`SELECT set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(settings.efSearch, query.k)))}, true),
-      set_config('hnsw.iterative_scan', 'relaxed_order', true),
-      set_config('hnsw.max_scan_tuples', ${String(settings.maxScanTuples)}, true)`.execute(trx);
-    const ann = (await run(annDistance).execute(trx)).rows;
-    return ann.length === query.k ? ann : (await run(exactDistance).execute(trx)).rows;
-  });
+  let rows: { document_id: string; collection_id: string; distance: number }[];
+  if (query.exact) rows = (await run(exactDistance).execute(db)).rows;
+  else if (query.k <= settings.efSearch) {
+    // The session's own settings (annSessionSettings) apply.
+    rows = (await run(annDistance).execute(db)).rows;
+  } else {
+    // More hits than the walk keeps by default: a wider one, for this query only.
+    rows = await db.transaction().execute(async (trx) => {
+      await sql`SELECT set_config('hnsw.ef_search', ${String(Math.min(1000, query.k))}, true)`.execute(trx);
+      return (await run(annDistance).execute(trx)).rows;
+    });
+  }
+  // Fewer than k: the filter (or the tenancy conditions) let too few of the walked rows through.
+  if (!query.exact && rows.length < query.k) rows = (await run(exactDistance).execute(db)).rows;
   return rows.map((r) => ({ documentId: r.document_id, collectionId: r.collection_id, score: 1 - Number(r.distance) }));
 }
 
