@@ -199,6 +199,33 @@ describe(`pgvector search index [${BACKEND}]`, { skip: BACKEND !== 'postgres' ? 
     }
   });
 
+  test('documentsChanged catches up in the background; k above ef_search still gets k hits, best first', async () => {
+    const index = await openPgvector(store, t.config, { debounceMs: 5 });
+    try {
+      const ns = namespace();
+      const col = uniqueName('col');
+      const nsId = ns.namespace!.namespaceId;
+      const next = random(11);
+      const docs = Array.from({ length: 600 }, (_, i) => indexDocument(ns, col, `doc_w_${String(i).padStart(3, '0')}`, {}, { [EMB]: randomVector(next, 8) }));
+      await writeDocuments(store, ns, docs);
+      index.documentsChanged(nsId);
+      index.documentsChanged(nsId);
+      const latest = await store.documentFeed.latestSeq(nsId);
+      const applied = async () => (await admin.query(`SELECT applied_seq FROM ${schema()}.search_index_state WHERE namespace_id = $1`, [nsId])).rows[0]?.applied_seq;
+      for (let i = 0; i < 200 && (await applied()) !== latest; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await applied(), latest, 'caught up without a search');
+      const query = randomVector(next, 8);
+      const hits = await index.searchVectors({ ...targetOf(ns, [col]), vectorName: EMB, vector: query, k: 450, filter: null });
+      assert.equal(hits.length, 450);
+      for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1]!.score >= hits[i]!.score);
+      const exact = await index.searchVectors({ ...targetOf(ns, [col]), vectorName: EMB, vector: query, k: 450, filter: null, exact: true });
+      const overlap = hits.filter((h) => exact.some((e) => e.documentId === h.documentId)).length;
+      assert.ok(overlap >= 440, `overlap ${overlap}`);
+    } finally {
+      await index.close();
+    }
+  });
+
   test('rows written for one dimension are found only by queries of that dimension; the types stay exact', async () => {
     const index: PgvectorSearchIndex = await openPgvector(store, t.config);
     try {
