@@ -92,11 +92,6 @@ export class AnnIndexes {
     await this.idle();
   }
 
-  /** Forgets what it knew (the tables were dropped or rebuilt): the next ensure() looks again. */
-  forget(): void {
-    this.valid.clear();
-  }
-
   private indexName(dims: number): string {
     return `search_vectors_hnsw_${dims}`;
   }
