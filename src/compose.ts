@@ -30,7 +30,7 @@ import { CompositeInference } from './adapters/models/composite-inference.ts';
 import { NeuralInference } from './adapters/models/neural-inference.ts';
 import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
 import type { SearchIndex } from './engine/ports/search-index.ts';
-import { EmbeddedSearchIndex } from './adapters/search/embedded/embedded-search-index.ts';
+import { EmbeddedSearchIndex, type SearchIndexLog } from './adapters/search/embedded/embedded-search-index.ts';
 
 export interface MetadataStoreHooks {
   /** A database connection was dropped (restart, failover, terminated session); it is replaced on demand. */
@@ -231,7 +231,17 @@ export function openInference(config: TesseraConfig, extraModels: readonly Neura
   );
 }
 
-/** The search index over the metadata database's documents (src/engine/ports/search-index.ts). */
-export async function openSearchIndex(_config: TesseraConfig, store: MetadataStore, log: { error: (obj: object, message: string) => void }): Promise<SearchIndex> {
-  return new EmbeddedSearchIndex({ feed: store.documentFeed, onBackgroundError: (err) => log.error({ err }, 'catching the search index up failed; the next search retries') });
+/**
+ * The search index over the metadata database's documents (src/engine/ports/search-index.ts): the
+ * embedded one keeps its files in <dataDir>/search-index.
+ */
+export async function openSearchIndex(config: TesseraConfig, store: MetadataStore, log: SearchIndexLog): Promise<SearchIndex> {
+  return new EmbeddedSearchIndex({
+    feed: store.documentFeed,
+    directory: path.join(config.dataDir, 'search-index'),
+    annThreshold: config.indexAnnThreshold,
+    efSearch: config.indexEfSearch,
+    logRetention: config.indexLogRetention,
+    log,
+  });
 }
