@@ -206,7 +206,7 @@ const DEFAULTS: TesseraConfig = {
   allowModelDownload: false,
   inferenceThreads: 1,
   indexAnnThreshold: 10_000,
-  indexEfSearch: 200,
+  indexEfSearch: 400,
   indexLogRetention: 1_000_000,
 };
 

@@ -18,7 +18,7 @@ function gaussian(random: () => number): number {
 }
 
 /** `n` unit vectors of `dimensions`, one after another in a single array. */
-export function clusteredVectors(n: number, dimensions: number, { clusters = 50, latent = 16, seed = 1 } = {}): Float32Array {
+export function clusteredVectors(n: number, dimensions: number, { clusters = 50, latent = 16, noise = 0.05, seed = 1 } = {}): Float32Array {
   const random = seededRandom(seed);
   const basis = Array.from({ length: latent }, () => Float32Array.from({ length: dimensions }, () => gaussian(random)));
   const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: dimensions }, () => gaussian(random)));
@@ -26,7 +26,7 @@ export function clusteredVectors(n: number, dimensions: number, { clusters = 50,
   for (let i = 0; i < n; i++) {
     const centre = centres[Math.floor(random() * clusters)]!;
     const v = out.subarray(i * dimensions, (i + 1) * dimensions);
-    for (let j = 0; j < dimensions; j++) v[j] = centre[j]! * 0.6 + gaussian(random) * 0.05;
+    for (let j = 0; j < dimensions; j++) v[j] = centre[j]! * 0.6 + gaussian(random) * noise;
     for (const b of basis) {
       const w = gaussian(random) * 0.35;
       for (let j = 0; j < dimensions; j++) v[j]! += w * b[j]!;

@@ -25,8 +25,9 @@ export interface Entry {
 export class NamespaceIndex {
   readonly entries = new Map<string, Entry>();
   readonly spaces = new Map<string, VectorSpace>();
-  readonly text = new TextIndex();
-  readonly payload = new PayloadIndex();
+  /** Built on the first text search (many namespaces are only searched by vector), then kept current. */
+  private textIndex: TextIndex | null = null;
+  readonly payload = new PayloadIndex(() => this.entries.values());
   /** The last change applied: the catch-up reads the changes after it. */
   appliedSeq = 0;
   /**
@@ -84,6 +85,15 @@ export class NamespaceIndex {
     return e !== undefined && allowed[e.owner] === 1;
   }
 
+  get text(): TextIndex {
+    if (!this.textIndex) {
+      const index = new TextIndex();
+      for (const e of this.entries.values()) index.set(e.documentId, e.text);
+      this.textIndex = index;
+    }
+    return this.textIndex;
+  }
+
   /** Document ids in order (filter-only searches page through them); kept until the next change. */
   idsInOrder(): readonly string[] {
     this.sortedIds ??= [...this.entries.keys()].sort();
@@ -107,14 +117,14 @@ export class NamespaceIndex {
     const entry = this.entries.get(documentId);
     if (!entry) return false;
     for (const name of Object.keys(entry.slots)) this.spaces.get(name)?.remove(documentId);
-    this.text.delete(documentId, entry.text);
+    this.textIndex?.delete(documentId, entry.text);
     this.payload.remove(documentId, entry.view);
     this.entries.delete(documentId);
     return true;
   }
 
   private store(entry: Entry): void {
-    this.text.set(entry.documentId, entry.text);
+    this.textIndex?.set(entry.documentId, entry.text);
     this.payload.add(entry.documentId, entry.view);
     this.entries.set(entry.documentId, entry);
   }

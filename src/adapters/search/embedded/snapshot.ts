@@ -7,13 +7,12 @@
 // is not used (the namespace is rebuilt from the database).
 //
 //   manifest.json                  what follows, as JSON
-//   docs-<tag>.ndjson              one document per line: id, organization, collection, view, text, slots
+//   docs-<tag>.ndjson              documents, 500 per line as a JSON array of [id, organization, collection, view, text, slots]
 //   space-<key>-<tag>.bin          a vector name's slots: float32 × dimensions × slots, then one ANN state byte per slot
 //   ann-<key>-<tag>.hnsw           the HNSW graph (hnswlib's format), written by a build; reused by later snapshots
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { Entry } from './namespace-index.ts';
 import type { FileRef } from './types.ts';
 import type { PinnedSpace } from './vector-space.ts';
@@ -265,12 +264,13 @@ function* chunksOf(...parts: Uint8Array[]): Iterable<Uint8Array> {
   for (const part of parts) for (let i = 0; i < part.length; i += CHUNK) yield Buffer.from(part.subarray(i, i + CHUNK));
 }
 
+/** Documents per line of the documents file: one JSON array each, parsed in one call. */
+const DOCUMENTS_PER_LINE = 500;
+
 /** Serialised a few hundred documents at a time, yielding to the event loop between them. */
 async function* documentLines(entries: readonly Entry[]): AsyncIterable<Uint8Array> {
-  const PER_CHUNK = 500;
-  for (let i = 0; i < entries.length; i += PER_CHUNK) {
-    let text = '';
-    for (const e of entries.slice(i, i + PER_CHUNK)) {
+  for (let i = 0; i < entries.length; i += DOCUMENTS_PER_LINE) {
+    const tuples = entries.slice(i, i + DOCUMENTS_PER_LINE).map((e) => {
       // Text fields are usually the view's own strings: named, not repeated.
       const shared: string[] = [];
       const own: Record<string, string> = {};
@@ -278,69 +278,74 @@ async function* documentLines(entries: readonly Entry[]): AsyncIterable<Uint8Arr
         if (e.view[key] === value) shared.push(key);
         else own[key] = value;
       }
-      text += `${JSON.stringify([e.documentId, e.organizationInternalId, e.collectionId, e.view, shared, own, e.slots])}\n`;
-    }
-    yield Buffer.from(text);
+      return [e.documentId, e.organizationInternalId, e.collectionId, e.view, shared, own, e.slots];
+    });
+    yield Buffer.from(`${JSON.stringify(tuples)}\n`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 async function readDocuments(file: string, ref: FileRef): Promise<StoredEntry[]> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
-  stream.on('data', (chunk) => {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  });
+  const bytes = Buffer.allocUnsafe(ref.bytes);
+  await readVerified(file, ref, [bytes]);
   const entries: StoredEntry[] = [];
-  try {
-    for await (const line of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
-      if (line === '') continue;
-      entries.push(parseEntry(line));
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (end > start) {
+      let tuples: unknown;
+      try {
+        tuples = JSON.parse(bytes.toString('utf8', start, end));
+      } catch {
+        throw new SnapshotError(`${ref.name}: a line is not valid JSON`);
+      }
+      if (!Array.isArray(tuples)) throw new SnapshotError(`${ref.name}: a line is not a list of documents`);
+      for (const tuple of tuples) entries.push(parseEntry(tuple));
+      // Parsing 100k documents takes about a second: other requests run in between.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-  } catch (err) {
-    if (err instanceof SnapshotError) throw err;
-    throw new SnapshotError(`${ref.name}: ${(err as Error).message}`);
+    start = end + 1;
   }
-  if (bytes !== ref.bytes || hash.digest('hex') !== ref.sha256) throw new SnapshotError(`${ref.name}: size or checksum differs from the manifest`);
   return entries;
 }
 
-function parseEntry(line: string): StoredEntry {
-  const [documentId, organizationInternalId, collectionId, view, shared, own, slots] = JSON.parse(line) as [string, string, string, Record<string, unknown>, string[], Record<string, string>, Record<string, number>];
-  if (typeof documentId !== 'string' || typeof view !== 'object' || view === null || !Array.isArray(shared)) throw new SnapshotError('a document line is malformed');
+function parseEntry(tuple: unknown): StoredEntry {
+  if (!Array.isArray(tuple) || tuple.length !== 7) throw new SnapshotError('a document entry is malformed');
+  const [documentId, organizationInternalId, collectionId, view, shared, own, slots] = tuple as [string, string, string, Record<string, unknown>, string[], Record<string, string>, Record<string, number>];
+  if (typeof documentId !== 'string' || typeof view !== 'object' || view === null || !Array.isArray(shared) || typeof slots !== 'object' || slots === null) throw new SnapshotError('a document entry is malformed');
   const text: Record<string, string> = { ...own };
   for (const key of shared) text[key] = view[key] as string;
   return { documentId, organizationInternalId, collectionId, view, text, slots };
 }
 
-/** Reads a whole file into `targets` (filled in order; null: only checked), verifying size and hash. */
+/** Reads a whole file into `targets` (filled in order, read straight into them; null: only checked), verifying size and hash. */
 async function readVerified(file: string, ref: FileRef, targets: Uint8Array[] | null): Promise<void> {
   const hash = createHash('sha256');
   let bytes = 0;
-  const queue = (targets ?? []).filter((t) => t.length > 0);
-  let offset = 0;
+  let handle: fs.promises.FileHandle | null = null;
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) {
-      const buffer = chunk as Buffer;
-      hash.update(buffer);
-      bytes += buffer.length;
-      let at = 0;
-      while (at < buffer.length && queue.length > 0) {
-        const into = queue[0]!;
-        const n = Math.min(into.length - offset, buffer.length - at);
-        into.set(buffer.subarray(at, at + n), offset);
-        at += n;
-        offset += n;
-        if (offset === into.length) {
-          queue.shift();
-          offset = 0;
-        }
+    handle = await fs.promises.open(file, 'r');
+    const size = (await handle.stat()).size;
+    if (size !== ref.bytes) throw new SnapshotError(`${ref.name}: ${size} bytes, the manifest says ${ref.bytes}`);
+    const scratch = targets === null ? Buffer.alloc(CHUNK) : null;
+    for (const target of targets ?? [null]) {
+      const length = target === null ? size : target.length;
+      for (let at = 0; at < length; ) {
+        const into = target ?? scratch!;
+        const n = Math.min(CHUNK, length - at);
+        const offset = target === null ? 0 : at;
+        const { bytesRead } = await handle.read(into, offset, n, bytes);
+        if (bytesRead === 0) throw new SnapshotError(`${ref.name}: shorter than the manifest says`);
+        hash.update(into.subarray(offset, offset + bytesRead));
+        at += bytesRead;
+        bytes += bytesRead;
       }
     }
   } catch (err) {
+    if (err instanceof SnapshotError) throw err;
     throw new SnapshotError(`${ref.name}: ${(err as Error).message}`);
+  } finally {
+    await handle?.close();
   }
   if (bytes !== ref.bytes || hash.digest('hex') !== ref.sha256) throw new SnapshotError(`${ref.name}: size or checksum differs from the manifest`);
 }

@@ -25,6 +25,8 @@ export function exactBudget(dimensions: number): number {
   return Math.max(256, Math.floor(2_000_000 / dimensions));
 }
 
+/** Below this share, an exact search evaluates the filter on every document before any dot product. */
+const PREFILTER_SHARE = 0.25;
 /** Filters admitting at least this share are over-fetched from the graph and filtered after. */
 const BROAD_SHARE = 0.2;
 /** Documents sampled to estimate a filter's share when the payload index cannot narrow it. */
@@ -44,7 +46,17 @@ export function searchSpace(ns: NamespaceIndex, space: VectorSpace, query: Vecto
 
   const candidates = filter === null ? null : ns.payload.candidates(filter);
   const candidateSlots = candidates === null ? null : slotsOf(space, candidates);
-  const exact = (): SearchHit[] => toHits(space.scan(q, k, admit, accept, candidateSlots ?? undefined));
+  let share: number | null = null;
+  const shareOf = (): number => (share ??= estimateShare(space, admit, accept, candidateSlots));
+  const exact = (): SearchHit[] => {
+    // A filter the payload index could not narrow, passed by few: filtering first spares most dot products.
+    if (accept !== null && candidateSlots === null && shareOf() <= PREFILTER_SHARE) {
+      const passing: number[] = [];
+      for (let slot = 0; slot < space.slotCount; slot++) if (space.documentAt(slot) !== null && admit(slot) && accept(slot)) passing.push(slot);
+      return toHits(space.scan(q, k, admit, null, passing));
+    }
+    return toHits(space.scan(q, k, admit, accept, candidateSlots ?? undefined));
+  };
   if (query.exact || space.ann === null) return exact();
   // Few candidates (by filter or by collection): scanning them beats any graph search.
   if ((candidateSlots !== null && candidateSlots.length <= budget) || admittedCount <= budget) return exact();
@@ -59,12 +71,11 @@ export function searchSpace(ns: NamespaceIndex, space: VectorSpace, query: Vecto
     return hits.length < Math.min(k, admittedCount) ? exact() : toHits(hits);
   }
 
-  const share = estimateShare(space, admit, accept, candidateSlots);
-  // Selective beyond what the payload index could see (a range, a pattern): the graph would wander.
-  if (share * space.size <= budget) return exact();
+  // Selective beyond what the payload index could see (a pattern, a string range): the graph would wander.
+  if (shareOf() * space.size <= budget) return exact();
 
-  if (share >= BROAD_SHARE) {
-    const wanted = Math.ceil((k / share) * 1.5) + 10;
+  if (shareOf() >= BROAD_SHARE) {
+    const wanted = Math.ceil((k / shareOf()) * 1.5) + 10;
     const found = ann.search(point, wanted).filter((h) => admit(h.slot) && (accept === null || accept(h.slot)));
     if (found.length >= k) return toHits(merge(found.slice(0, k), fresh(), k));
   }

@@ -116,11 +116,12 @@ export class VectorSpace {
     else this.free.push(slot);
   }
 
-  /** Snapshot loading: the slot layout and vectors as they were written (already unit length). */
+  /** Snapshot loading: the slot layout and vectors as they were written (already unit length); takes `data` over. */
   restore(data: Float32Array, slotCount: number): void {
+    if (!(data.buffer instanceof SharedArrayBuffer) || data.length < slotCount * this.dimensions) throw new Error('restore: a shared buffer of slotCount vectors is expected');
     this.ids = new Array<string | null>(slotCount).fill(null);
+    this.data = data;
     this.ensureCapacity(slotCount);
-    this.data.set(data.subarray(0, slotCount * this.dimensions));
   }
 
   /** Snapshot loading: a document in a restored slot. */
