@@ -125,7 +125,7 @@ try {
   index = new EmbeddedSearchIndex({ feed: store.documentFeed, directory: indexDir, efSearch });
   await index.stats(namespaceId);
   console.log(`reload from the snapshot: ${seconds(started)}, RSS ${mb()}`);
-  for (const ef of [100, 200, 400].filter((e) => e !== efSearch)) {
+  for (const ef of [100, 200, 400, 600].filter((e) => e !== efSearch)) {
     await index.close();
     index = new EmbeddedSearchIndex({ feed: store.documentFeed, directory: indexDir, efSearch: ef });
     await index.stats(namespaceId);
