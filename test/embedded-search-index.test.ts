@@ -508,6 +508,30 @@ describe(`embedded search index [${BACKEND}]`, () => {
     assert.match(stdout, /^Rebuilt the embedded search index: \d+ namespace\(s\), \d+ document\(s\)/);
   });
 
+  test('unloading writes the snapshot the next search loads; an emptied namespace leaves no files; the log is pruned to its retention', async () => {
+    const dir = scratch();
+    const place = newPlace();
+    await writeRange(place, 0, 40);
+    const index = open({ directory: dir, logRetention: 10 });
+    await index.stats(place.namespaceId);
+    await index.unload(place.namespaceId);
+    assert.ok(fs.existsSync(path.join(dir, place.namespaceId, 'manifest.json')));
+    // Writing the snapshot pruned the log to the newest 10 changes.
+    const latest = await feed().latestSeqOverall();
+    const oldest = await feed().oldestSeq();
+    assert.ok(oldest >= latest - 9 && oldest <= latest, `oldest ${oldest}, latest ${latest}`);
+
+    const counting = countingFeed();
+    const again = open({ directory: dir, feed: counting.feed });
+    assert.equal((await again.stats(place.namespaceId)).documents, 40);
+    assert.equal(counting.scans(), 0, 'loaded from the snapshot unload wrote');
+
+    await remove(place, [...place.docs.keys()]);
+    assert.equal((await again.stats(place.namespaceId)).documents, 0);
+    await again.unload(place.namespaceId);
+    assert.ok(!fs.existsSync(path.join(dir, place.namespaceId)), 'nothing kept for an empty namespace');
+  });
+
   test('without a directory the index works in memory (graphs built in a scratch directory)', async () => {
     const { place, index } = await builtPlace({ directory: null });
     const q = queryVector(4);
