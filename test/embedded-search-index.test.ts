@@ -397,6 +397,24 @@ describe(`embedded search index [${BACKEND}]`, () => {
     assert.ok(future.scans() > 0, 'an unknown format rebuilds');
   });
 
+  test('a missing graph file costs only the graph: the snapshot loads, exact scans serve, the graph is built again', async () => {
+    const dir = scratch();
+    const { place, index } = await builtPlace({ directory: dir });
+    await index.close();
+    const nsDir = path.join(dir, place.namespaceId);
+    const manifest = JSON.parse(fs.readFileSync(path.join(nsDir, 'manifest.json'), 'utf8'));
+    fs.rmSync(path.join(nsDir, manifest.spaces[0].ann.name));
+    const counting = countingFeed();
+    const reopened = open({ directory: dir, feed: counting.feed });
+    const q = queryVector(6);
+    assert.deepEqual((await reopened.searchVectors(query(place, q))).map((h) => h.documentId), truth(place, q, 10));
+    assert.equal(counting.scans(), 0, 'the documents and vectors came from the snapshot');
+    await reopened.flush();
+    assert.equal((await reopened.stats(place.namespaceId)).vectors[VECTOR]!.annIndexed, N);
+    const rewritten = JSON.parse(fs.readFileSync(path.join(nsDir, 'manifest.json'), 'utf8'));
+    assert.ok(fs.existsSync(path.join(nsDir, rewritten.spaces[0].ann.name)), 'the new graph is in the snapshot');
+  });
+
   test('the background catch-up applies changes before any search (documentsChanged and the periodic refresh)', async () => {
     const place = newPlace();
     await writeRange(place, 0, 50);

@@ -275,7 +275,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const dir = this.directoryOf(namespaceId);
     if (dir !== null) {
       try {
-        const snapshot = await readSnapshot(dir, namespaceId);
+        const snapshot = await readSnapshot(dir, namespaceId, (err) => this.options.log?.warn({ namespace_id: namespaceId, err }, 'an ANN graph file of the snapshot is missing or damaged; the graph is rebuilt'));
         if (snapshot) {
           const m = snapshot.manifest;
           const latest = await this.feed.latestSeqOverall();
@@ -499,7 +499,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
       await writeSnapshot(dir, `${this.tag}-${++this.fileCounter}`, capture, this.options.snapshotHooks);
       state.lastSnapshotAt = Date.now();
       state.snapshotFailures = 0;
-      await removeUnreferenced(dir, this.tag, this.inProgress);
+      // Graphs in use stay even when no manifest names them yet (installed while this snapshot was written).
+      const inUse = [...ns.spaces.values()].flatMap((space) => (space.ann?.ref ? [space.ann.ref.name] : []));
+      await removeUnreferenced(dir, this.tag, new Set([...this.inProgress, ...inUse]));
     } catch (err) {
       state.dirty = true;
       state.snapshotFailures++;

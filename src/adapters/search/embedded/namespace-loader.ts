@@ -41,6 +41,7 @@ export async function loadFromSnapshot(snapshot: LoadedSnapshot, efSearch: numbe
   for (const s of snapshot.spaces) {
     const space = ns.spaces.get(s.name)!;
     space.finishRestore();
+    // Without its graph every vector is fresh (scanned exactly) until the next build.
     if (s.annFile === null) continue;
     try {
       space.installLoadedAnn(await AnnIndex.load(s.annFile, s.dimensions, efSearch, s.ann), s.annState);

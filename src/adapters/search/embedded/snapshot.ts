@@ -132,8 +132,8 @@ export async function readManifest(dir: string): Promise<SnapshotManifest | null
   }
 }
 
-/** Reads and checks the snapshot in `dir` (null when there is none). */
-export async function readSnapshot(dir: string, namespaceId: string): Promise<LoadedSnapshot | null> {
+/** Reads and checks the snapshot in `dir` (null when there is none); a graph file that fails its check is left out. */
+export async function readSnapshot(dir: string, namespaceId: string, onAnnProblem: (err: unknown) => void = () => {}): Promise<LoadedSnapshot | null> {
   const manifest = await readManifest(dir);
   if (manifest === null) return null;
   if (manifest.format !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${String(manifest.format)}, this version reads ${SNAPSHOT_FORMAT}`);
@@ -148,8 +148,13 @@ export async function readSnapshot(dir: string, namespaceId: string): Promise<Lo
     await readVerified(path.join(dir, s.file.name), s.file, [new Uint8Array(data.buffer), annState]);
     let annFile: string | null = null;
     if (s.ann) {
-      annFile = path.join(dir, s.ann.name);
-      await readVerified(annFile, s.ann, null);
+      // A missing or damaged graph costs a rebuild of the graph, not of the snapshot.
+      try {
+        await readVerified(path.join(dir, s.ann.name), s.ann, null);
+        annFile = path.join(dir, s.ann.name);
+      } catch (err) {
+        onAnnProblem(err);
+      }
     }
     spaces.push({ name: s.name, dimensions: s.dimensions, slotCount: s.slotCount, data, annState, annFile, ann: s.ann });
   }
