@@ -45,7 +45,7 @@ export class AnnIndex implements AnnGraph {
     this.index.setEf(efSearch);
   }
 
-  /** Drops the graph from memory (the object stays valid: searches answer nothing). */
+  /** Retires the graph (a newer one replaced it): searches answer nothing; its memory goes with the object. */
   close(): void {
     this.closed = true;
   }
