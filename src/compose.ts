@@ -30,8 +30,8 @@ import { CompositeInference } from './adapters/models/composite-inference.ts';
 import { NeuralInference } from './adapters/models/neural-inference.ts';
 import type { NeuralTextModel } from './adapters/models/model-catalogue.ts';
 import type { SearchIndex } from './engine/ports/search-index.ts';
-import { EmbeddedSearchIndex } from './adapters/search/embedded/embedded-search-index.ts';
-import { PgvectorSearchIndex, type SearchIndexLog } from './adapters/search/pgvector/pgvector-search-index.ts';
+import { EmbeddedSearchIndex, type SearchIndexLog } from './adapters/search/embedded/embedded-search-index.ts';
+import { PgvectorSearchIndex } from './adapters/search/pgvector/pgvector-search-index.ts';
 import { PgvectorUnavailableError } from './adapters/search/pgvector/pgvector-database.ts';
 
 export interface MetadataStoreHooks {
@@ -235,12 +235,21 @@ export function openInference(config: TesseraConfig, extraModels: readonly Neura
 
 /**
  * The search index over the metadata database's documents (src/engine/ports/search-index.ts):
- * TESSERA_SEARCH_INDEX=embedded keeps it in this process; pgvector keeps it in the PostgreSQL
- * metadata database, shared by every process; auto (the default) picks pgvector when
- * TESSERA_DATABASE_URL is set and the extension is there (or can be created), else embedded.
+ * TESSERA_SEARCH_INDEX=embedded keeps it in this process (files under <dataDir>/search-index);
+ * pgvector keeps it in the PostgreSQL metadata database, shared by every process; auto (the
+ * default) picks pgvector when TESSERA_DATABASE_URL is set and the extension is there (or can be
+ * created), else embedded.
  */
-export async function openSearchIndex(config: TesseraConfig, store: MetadataStore, log: SearchIndexLog & { error: (obj: object, message: string) => void }): Promise<SearchIndex> {
-  const embedded = () => new EmbeddedSearchIndex({ feed: store.documentFeed, onBackgroundError: (err) => log.error({ err }, 'catching the search index up failed; the next search retries') });
+export async function openSearchIndex(config: TesseraConfig, store: MetadataStore, log: SearchIndexLog): Promise<SearchIndex> {
+  const embedded = () =>
+    new EmbeddedSearchIndex({
+      feed: store.documentFeed,
+      directory: path.join(config.dataDir, 'search-index'),
+      annThreshold: config.indexAnnThreshold,
+      efSearch: config.indexEfSearch,
+      logRetention: config.indexLogRetention,
+      log,
+    });
   if (config.searchIndex === 'embedded' || !config.databaseUrl) return embedded();
   try {
     return await PgvectorSearchIndex.open({

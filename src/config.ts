@@ -151,6 +151,18 @@ export const ConfigSchema = Type.Object({
    * created), else embedded.
    */
   searchIndex: Type.Union([Type.Literal('auto'), Type.Literal('embedded'), Type.Literal('pgvector')]),
+  /**
+   * Embedded search index: a vector name with at least this many vectors gets an HNSW graph (built
+   * in the background); below it, searches scan exactly (~5 ms for 10k 384-d vectors on one core).
+   */
+  indexAnnThreshold: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+  /** Embedded search index: HNSW search breadth (efSearch); higher finds more of the true top k, slower. */
+  indexEfSearch: Type.Integer({ minimum: 10, maximum: 10_000 }),
+  /**
+   * Embedded search index: changes kept in the documents' change log for processes catching up;
+   * older ones are pruned. A process whose snapshot is older rebuilds from the database. 0: never prune.
+   */
+  indexLogRetention: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
 });
 export type TesseraConfig = Static<typeof ConfigSchema>;
 
@@ -201,6 +213,9 @@ const DEFAULTS: TesseraConfig = {
   allowModelDownload: false,
   inferenceThreads: 1,
   searchIndex: 'auto',
+  indexAnnThreshold: 10_000,
+  indexEfSearch: 400,
+  indexLogRetention: 1_000_000,
 };
 
 /** Validates a full config; throws ConfigError naming every bad setting. */
@@ -312,6 +327,9 @@ const ENV_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_ALLOW_MODEL_DOWNLOAD: 'allowModelDownload',
   TESSERA_INFERENCE_THREADS: 'inferenceThreads',
   TESSERA_SEARCH_INDEX: 'searchIndex',
+  TESSERA_INDEX_ANN_THRESHOLD: 'indexAnnThreshold',
+  TESSERA_INDEX_EF_SEARCH: 'indexEfSearch',
+  TESSERA_INDEX_LOG_RETENTION: 'indexLogRetention',
 };
 
 /** Values never echoed in an error message. */
@@ -340,6 +358,9 @@ const INTEGER_KEYS = new Set<keyof TesseraConfig>([
   'webhookMaxAttempts',
   'webhookRetryBaseMs',
   'batchChunkSize',
+  'indexAnnThreshold',
+  'indexEfSearch',
+  'indexLogRetention',
 ]);
 /** Comma-separated lists. */
 const LIST_KEYS = new Set<keyof TesseraConfig>(['fetchAllowHosts', 'fetchAllowCidrs']);

@@ -182,12 +182,18 @@ describe(`loadConfig / validateConfig accept good values [${BACKEND}]`, () => {
       TESSERA_ALLOW_MODEL_DOWNLOAD: 'true',
       TESSERA_INFERENCE_THREADS: '4',
       TESSERA_SEARCH_INDEX: 'pgvector',
+      TESSERA_INDEX_ANN_THRESHOLD: '20000',
+      TESSERA_INDEX_EF_SEARCH: '600',
+      TESSERA_INDEX_LOG_RETENTION: '0',
     });
     assert.deepEqual(config, {
       searchIndex: 'pgvector',
       modelsDir: path.resolve('relative/models'),
       allowModelDownload: true,
       inferenceThreads: 4,
+      indexAnnThreshold: 20000,
+      indexEfSearch: 600,
+      indexLogRetention: 0,
       strictRequests: true,
       fetchAllowHosts: ['media.lan', 'nas.local'],
       fetchAllowCidrs: ['10.0.0.0/8', 'fd00::/8'],

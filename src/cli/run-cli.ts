@@ -15,6 +15,7 @@ import type { MetadataStore } from '../engine/ports/metadata-store.ts';
 import { systemScope } from '../engine/scope/request-scope.ts';
 import type { Services } from '../engine/services.ts';
 import { registerModelsCommand } from './commands/models.ts';
+import { registerReindexCommand } from './commands/reindex.ts';
 import { registerUploadCommand } from './commands/upload.ts';
 
 export interface CliIo {
@@ -182,6 +183,7 @@ function buildProgram({ config, print, withStore, stdout, stderr, env }: Context
 
   registerUploadCommand(program, { env, stdout, onFailure: (message) => new CliError(message) });
   registerModelsCommand(program, { config, stdout, onFailure: (message) => new CliError(message) });
+  registerReindexCommand(program, { withStore, stdout, stderr });
 
   return program;
 }

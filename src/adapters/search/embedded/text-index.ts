@@ -40,24 +40,19 @@ class FieldIndex {
 
 export class TextIndex {
   private readonly fields = new Map<string, FieldIndex>();
-  /** What each document was indexed with, to remove it exactly. */
-  private readonly indexed = new Map<string, Record<string, string>>();
 
+  /** Indexes a document's fields; it must not be indexed already (delete it first). */
   set(documentId: string, text: Record<string, string>): void {
-    this.delete(documentId);
     for (const [field, value] of Object.entries(text)) {
       let index = this.fields.get(field);
       if (!index) this.fields.set(field, (index = new FieldIndex()));
       index.add(documentId, value);
     }
-    this.indexed.set(documentId, text);
   }
 
-  delete(documentId: string): void {
-    const previous = this.indexed.get(documentId);
-    if (!previous) return;
-    for (const [field, value] of Object.entries(previous)) this.fields.get(field)?.remove(documentId, value);
-    this.indexed.delete(documentId);
+  /** Removes a document indexed with exactly this text (the caller keeps it). */
+  delete(documentId: string, text: Record<string, string>): void {
+    for (const [field, value] of Object.entries(text)) this.fields.get(field)?.remove(documentId, value);
   }
 
   /** Top-k by the sum of the fields' BM25 scores; only documents `accept` admits. */
