@@ -72,9 +72,12 @@ describe(`embedded search index [${BACKEND}]`, () => {
     otherOrgId = `${key!.organizationInternalId}_other`;
   });
   after(async () => {
-    for (const index of indexes) await index.close();
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-    await t.close();
+    try {
+      await Promise.allSettled(indexes.map((index) => index.close()));
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+      await t.close();
+    }
   });
 
   const feed = (): DocumentFeedRepository => t.app.metadataStore.documentFeed;
