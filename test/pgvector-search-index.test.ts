@@ -17,7 +17,9 @@ import type { MetadataStore } from '../src/engine/ports/metadata-store.ts';
 import { withNamespace, type RequestScope } from '../src/engine/scope/request-scope.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
 import { scopeFor } from './helpers/scopes.ts';
-import { indexDocument, openPgvector, quietLog, random, randomVector, writeDocuments } from './helpers/search-indexes.ts';
+import { cosine, indexDocument, openPgvector, quietLog, random, randomVector, writeDocuments } from './helpers/search-indexes.ts';
+import { parseFilter } from '../src/engine/query/parse.ts';
+import type { SearchHit } from '../src/engine/ports/search-index.ts';
 import { BACKEND, createTestApp, uniqueName, type TestApp } from './helpers/test-app.ts';
 
 const EMB = 'text_extractor_v1_embedding';
@@ -45,6 +47,7 @@ describe(`pgvector search index [${BACKEND}]`, { skip: BACKEND !== 'postgres' ? 
   const namespace = () => withNamespace(base, { namespaceId: uniqueName('ns'), namespaceName: uniqueName('name') });
   const targetOf = (ns: RequestScope, collectionIds: string[]) => ({ organizationInternalId: ns.organization.internalId, namespaceId: ns.namespace!.namespaceId, collectionIds });
   const schema = () => t.config.databaseSchema;
+  const ids = (hits: SearchHit[]) => hits.map((h) => h.documentId);
 
   test('tables are created once however many processes open together; one valid HNSW index per dimension', async () => {
     const opened = await Promise.all([openPgvector(store, t.config), openPgvector(store, t.config), openPgvector(store, t.config)]);
@@ -221,6 +224,39 @@ describe(`pgvector search index [${BACKEND}]`, { skip: BACKEND !== 'postgres' ? 
       const exact = await index.searchVectors({ ...targetOf(ns, [col]), vectorName: EMB, vector: query, k: 450, filter: null, exact: true });
       const overlap = hits.filter((h) => exact.some((e) => e.documentId === h.documentId)).length;
       assert.ok(overlap >= 440, `overlap ${overlap}`);
+    } finally {
+      await index.close();
+    }
+  });
+
+  test('filters matching few documents are scanned exactly; many, through the HNSW walk (iterative scan), still k hits', async () => {
+    const index = await openPgvector(store, t.config, { ann: { exactFilterMaxMatches: 50 } });
+    try {
+      const ns = namespace();
+      const col = uniqueName('col');
+      const next = random(12);
+      const docs = Array.from({ length: 2000 }, (_, i) => indexDocument(ns, col, `doc_h_${String(i).padStart(4, '0')}`, { bucket: i % 100 }, { [EMB]: randomVector(next, 8) }));
+      await writeDocuments(store, ns, docs);
+      const tg = targetOf(ns, [col]);
+      const brute = (query: Float32Array, accept: (i: number) => boolean, k: number) =>
+        docs
+          .map((d, i) => ({ id: d.documentId, i, s: cosine(d.vectors[EMB]!, query) }))
+          .filter((x) => accept(x.i))
+          .sort((a, b) => b.s - a.s)
+          .slice(0, k)
+          .map((x) => x.id);
+      for (let q = 0; q < 5; q++) {
+        const query = randomVector(next, 8);
+        // 20 matches: exact, whatever the graph says.
+        const few = await index.searchVectors({ ...tg, vectorName: EMB, vector: query, k: 10, filter: parseFilter({ bucket: 3 }) });
+        assert.deepEqual(ids(few), brute(query, (i) => i % 100 === 3, 10));
+        // 400 matches (20 %): the walk; k hits, every one a match, nearly the exact ones.
+        const many = await index.searchVectors({ ...tg, vectorName: EMB, vector: query, k: 10, filter: parseFilter({ field: 'bucket', operator: 'lt', value: 20 }) });
+        assert.equal(many.length, 10);
+        assert.ok(many.every((h) => Number(h.documentId.slice(6)) % 100 < 20));
+        const expected = brute(query, (i) => i % 100 < 20, 10);
+        assert.ok(many.filter((h) => expected.includes(h.documentId)).length >= 8, 'recall of the walk');
+      }
     } finally {
       await index.close();
     }

@@ -39,6 +39,7 @@ const DEFAULTS = {
   // 0.95–0.98 at 100 and 0.87–0.90 at 40 (pgvector's default), for about a millisecond more.
   efSearch: 200,
   maxScanTuples: 20_000,
+  exactFilterMaxMatches: 10_000,
   syncBuildMaxRows: 5_000,
   m: 16,
   efConstruction: 64,
@@ -70,7 +71,7 @@ export class PgvectorSearchIndex implements SearchIndex {
   /** Connects, checks (or creates) the vector extension, creates the index's tables. Throws PgvectorUnavailableError without pgvector. */
   static async open(options: PgvectorSearchIndexOptions): Promise<PgvectorSearchIndex> {
     const o = { ...DEFAULTS, ...stripUndefined(options.ann ?? {}) };
-    const settings: AnnSettings = { efSearch: Math.min(1000, Math.max(1, o.efSearch)), maxScanTuples: o.maxScanTuples };
+    const settings: AnnSettings = { efSearch: Math.min(1000, Math.max(1, o.efSearch)), maxScanTuples: o.maxScanTuples, exactFilterMaxMatches: o.exactFilterMaxMatches };
     const { db, vectorSchema } = await openSearchDatabase(options, annSessionSettings(settings));
     try {
       await ensureSearchSchema(db, options.schema, vectorSchema);

@@ -2,11 +2,16 @@
 //
 // The query has the index's own shape (the same cast to vector(d), WHERE dimensions = d, ORDER BY
 // distance LIMIT k) so the planner can use it; the planner still picks an exact scan when the
-// target is small (the tenancy index narrows it to a few rows). Tenancy and the filter are
-// conditions on the index scan's rows: pgvector 0.8's iterative scan keeps walking the graph
-// until k rows pass them (or hnsw.max_scan_tuples is reached), in relaxed order, so the k rows
-// are re-sorted exactly. When fewer than k come back (a filter too selective for the walk), an
-// exact scan of the target answers instead: a filtered search returns k hits whenever k match.
+// target is small (the tenancy index narrows it to a few rows).
+//
+// With a filter, the matching documents are listed first, up to exactFilterMaxMatches (10,000):
+// when that is all of them, their vectors are scanned exactly (a primary-key lookup each), which
+// is both exact and about as fast as a graph walk that must pass ~100 rows per hit at 1 %
+// (measured: the walk's recall@10 was 0.66 at 1 % and 0.88 at 10 % on bench/vector-data.ts).
+// Beyond that, tenancy and the filter are conditions on the HNSW scan's rows: pgvector 0.8's
+// iterative scan keeps walking until k rows pass them (or hnsw.max_scan_tuples is reached), in
+// relaxed order, so the k rows are re-sorted exactly. When fewer than k come back, an exact scan
+// of the target answers instead: a filtered search returns k hits whenever k documents match.
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { InvalidSearchError, type SearchHit, type VectorQuery } from '../../../engine/ports/search-index.ts';
 import { MAX_VECTOR_DIMENSIONS } from './index-rows.ts';
@@ -26,6 +31,8 @@ export interface AnnSettings {
   efSearch: number;
   /** hnsw.max_scan_tuples: how far a filtered walk may go before it gives up. */
   maxScanTuples: number;
+  /** A filter matching at most this many documents is answered by an exact scan of their vectors. */
+  exactFilterMaxMatches: number;
 }
 
 export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: string, query: VectorQuery, settings: AnnSettings): Promise<SearchHit[]> {
@@ -55,7 +62,21 @@ export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: stri
     SELECT document_id, collection_id, distance FROM candidates ORDER BY distance, document_id COLLATE "C"`;
 
   let rows: { document_id: string; collection_id: string; distance: number }[];
-  if (query.exact) rows = (await run(exactDistance).execute(db)).rows;
+  const matching = filtered ? await matchingDocuments(db, query, settings.exactFilterMaxMatches) : null;
+  if (matching !== null && matching.length <= settings.exactFilterMaxMatches) {
+    if (matching.length === 0) return [];
+    rows = (
+      await sql<{ document_id: string; collection_id: string; distance: number }>`
+        WITH candidates AS MATERIALIZED (
+          SELECT v.document_id, v.collection_id, ${exactDistance} AS distance
+          FROM search_vectors v
+          WHERE v.document_id = ANY(${matching}::text[]) AND ${where}
+          ORDER BY distance
+          LIMIT ${query.k}
+        )
+        SELECT document_id, collection_id, distance FROM candidates ORDER BY distance, document_id COLLATE "C"`.execute(db)
+    ).rows;
+  } else if (query.exact) rows = (await run(exactDistance).execute(db)).rows;
   else if (query.k <= settings.efSearch) {
     // The session's own settings (annSessionSettings) apply.
     rows = (await run(annDistance).execute(db)).rows;
@@ -69,6 +90,13 @@ export async function searchVectors(db: Kysely<SearchTables>, vectorSchema: stri
   // Fewer than k: the filter (or the tenancy conditions) let too few of the walked rows through.
   if (!query.exact && rows.length < query.k) rows = (await run(exactDistance).execute(db)).rows;
   return rows.map((r) => ({ documentId: r.document_id, collectionId: r.collection_id, score: 1 - Number(r.distance) }));
+}
+
+/** The target's documents that pass the filter, at most `max` + 1 of them (more: too many for an exact scan). */
+async function matchingDocuments(db: Kysely<SearchTables>, query: VectorQuery, max: number): Promise<string[]> {
+  const { rows } = await sql<{ document_id: string }>`
+    SELECT t.document_id FROM search_text t WHERE ${inTarget('t', query)} AND ${viewFilter(query.filter)} LIMIT ${max + 1}`.execute(db);
+  return rows.map((r) => r.document_id);
 }
 
 /**
