@@ -145,7 +145,8 @@ describe(`pgvector search index [${BACKEND}]`, { skip: BACKEND !== 'postgres' ? 
   });
 
   test('a catch-up lock held past the statement timeout answers 503, and the next search catches up', async () => {
-    const index = await openPgvector(store, t.config, { statementTimeoutMs: 300 });
+    // Long enough for the open and the first look on a loaded machine, short enough for the test.
+    const index = await openPgvector(store, t.config, { statementTimeoutMs: 2000 });
     const holder = new pg.Client({ connectionString: DATABASE_URL });
     await holder.connect();
     try {
