@@ -498,7 +498,8 @@ describe(`embedded search index [${BACKEND}]`, () => {
     await writeRange(place, 0, 700);
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!ENVIRONMENT_VARIABLES.includes(k)) env[k] = v;
-    Object.assign(env, storeEnv(t.config), { TESSERA_INDEX_ANN_THRESHOLD: String(THRESHOLD), LOG_LEVEL: 'warn' });
+    // The embedded index explicitly: on PostgreSQL `auto` would pick pgvector, which keeps no files.
+    Object.assign(env, storeEnv(t.config), { TESSERA_SEARCH_INDEX: 'embedded', TESSERA_INDEX_ANN_THRESHOLD: String(THRESHOLD), LOG_LEVEL: 'warn' });
     let stdout = '';
     let stderr = '';
     const code = await runCli(['reindex', '--namespace', place.namespaceId, '--json'], {
