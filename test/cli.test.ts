@@ -211,7 +211,9 @@ describe(`tessera CLI [${BACKEND}]`, () => {
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = '';
-        const timer = setTimeout(() => reject(new Error(`no JSON line: ${out}`)), 30_000);
+        // bin/tessera.js transpiles the TypeScript sources through tsx on start: on a cold cache and a
+        // loaded 2-core machine (the whole suite running) that alone has taken over 30 s.
+        const timer = setTimeout(() => reject(new Error(`no JSON line: ${out}`)), 90_000);
         child.stdout.on('data', (c: Buffer) => {
           out += c.toString('utf8');
           const first = out.split('\n').find((l) => l.startsWith('{"url"'));
