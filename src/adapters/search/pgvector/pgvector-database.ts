@@ -32,6 +32,12 @@ export interface SearchDatabase {
 /** Advisory lock class of the index's DDL (the second key says what: the schema's hash, 0 for the extension). */
 export const DDL_LOCK_CLASS = 7_310_102;
 
+/**
+ * Longest a start waits for the index's DDL, its own or another starting process's (which may
+ * take longer than a request's statement timeout on a loaded machine): a start waits, not fails.
+ */
+export const STARTUP_STATEMENT_TIMEOUT_MS = 120_000;
+
 export async function openSearchDatabase(options: PgvectorConnectOptions, settings: SessionSettings = {}): Promise<SearchDatabase> {
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
@@ -66,6 +72,7 @@ async function ensureVectorExtension(db: Kysely<SearchTables>, databaseUrl: stri
   if (found) return found;
   try {
     await db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL statement_timeout = ${sql.lit(`${STARTUP_STATEMENT_TIMEOUT_MS}ms`)}`.execute(trx);
       await sql`SELECT pg_advisory_xact_lock(${DDL_LOCK_CLASS}, 0)`.execute(trx);
       // Never in the store's schema: a test schema is dropped with CASCADE, which would take the
       // extension, and every other schema's vector columns, with it.

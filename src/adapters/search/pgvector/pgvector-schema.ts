@@ -1,12 +1,13 @@
 // Creates the index's tables when the adapter opens (idempotent; serialised per schema by an
 // advisory lock, since two processes starting together would race on CREATE … IF NOT EXISTS).
 import { sql, type Kysely } from 'kysely';
-import { DDL_LOCK_CLASS } from './pgvector-database.ts';
+import { DDL_LOCK_CLASS, STARTUP_STATEMENT_TIMEOUT_MS } from './pgvector-database.ts';
 import type { SearchTables } from './tables.ts';
 
 export async function ensureSearchSchema(db: Kysely<SearchTables>, schema: string, vectorSchema: string): Promise<void> {
   const vector = sql.raw(`${vectorSchema}.vector`);
   await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL statement_timeout = ${sql.lit(`${STARTUP_STATEMENT_TIMEOUT_MS}ms`)}`.execute(trx);
     await sql`SELECT pg_advisory_xact_lock(${DDL_LOCK_CLASS}, hashtext(${schema}))`.execute(trx);
     await sql`CREATE TABLE IF NOT EXISTS search_vectors (
       namespace_id text NOT NULL,
