@@ -561,11 +561,13 @@ describe(`embedded search index [${BACKEND}]`, () => {
     await index.close();
   });
 
-  test('a query vector of the wrong dimension is refused; an unknown vector name finds nothing', async () => {
+  test('a query vector of the wrong dimension or an unknown vector name is refused; an empty target finds nothing', async () => {
     const place = newPlace();
-    await writeRange(place, 0, 10);
     const index = open();
-    await assert.rejects(index.searchVectors(query(place, new Float32Array(DIMS + 1))), { name: 'InvalidSearchError' });
+    // Nothing written yet: no mistake can be told from an empty collection.
     assert.deepEqual(await index.searchVectors(query(place, queryVector(0), { vectorName: 'other' })), []);
+    await writeRange(place, 0, 10);
+    await assert.rejects(index.searchVectors(query(place, new Float32Array(DIMS + 1))), { name: 'InvalidSearchError' });
+    await assert.rejects(index.searchVectors(query(place, queryVector(0), { vectorName: 'other' })), { name: 'InvalidSearchError', message: /No vector named 'other'/ });
   });
 });

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig, type TesseraConfig } from '../config.ts';
+import { openMetadataStore } from '../compose.ts';
 import { createLogger, openRuntime } from '../runtime.ts';
 import { runWorker } from '../worker.ts';
 import { provisionOrganization } from '../engine/accounts/provision-organization.ts';
@@ -56,9 +57,9 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const print = (json: boolean | undefined, data: object, text: string): void => {
     stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
   };
-  const withStore = async (fn: (store: MetadataStore, services: Services) => Promise<void>, migrateFirst = true): Promise<void> => {
+  const withStore = async (fn: (store: MetadataStore, services: Services) => Promise<void>): Promise<void> => {
     const cfg = config();
-    const runtime = await openRuntime(cfg, { role: 'cli', migrate: migrateFirst, logger: createLogger(cfg, stderr) });
+    const runtime = await openRuntime(cfg, { role: 'cli', migrate: true, logger: createLogger(cfg, stderr) });
     try {
       await fn(runtime.store, runtime.services);
     } finally {
@@ -82,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
 interface Context {
   config: () => TesseraConfig;
   print: (json: boolean | undefined, data: object, text: string) => void;
-  withStore: (fn: (store: MetadataStore, services: Services) => Promise<void>, migrateFirst?: boolean) => Promise<void>;
+  withStore: (fn: (store: MetadataStore, services: Services) => Promise<void>) => Promise<void>;
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
@@ -114,12 +115,17 @@ function buildProgram({ config, print, withStore, stdout, stderr, env }: Context
     .command('migrate')
     .description('apply pending database migrations')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) =>
-      withStore(async (store) => {
+    .action(async (opts: { json?: boolean }) => {
+      // The store alone: a runtime would start the search index's background work on tables
+      // the migrations have not created yet.
+      const store = await openMetadataStore(config());
+      try {
         const { applied } = await store.migrate();
         print(opts.json, { backend: store.backend, applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date');
-      }, false),
-    );
+      } finally {
+        await store.close();
+      }
+    });
 
   const orgs = program.command('orgs').description('manage organizations');
   orgs

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DocumentFeedRepository } from '../../../engine/documents/document-feed.ts';
-import type { FilterQuery, IndexStats, SearchHit, SearchIndex, TextQuery, VectorQuery } from '../../../engine/ports/search-index.ts';
+import { InvalidSearchError, type FilterQuery, type IndexStats, type SearchHit, type SearchIndex, type TextQuery, type VectorQuery } from '../../../engine/ports/search-index.ts';
 import { matches } from '../../../engine/query/index.ts';
 import { AnnBuilder, BuildStoppedError } from './ann-builder.ts';
 import { AnnIndex } from './ann-index.ts';
@@ -130,8 +130,14 @@ export class EmbeddedSearchIndex implements SearchIndex {
   async searchVectors(query: VectorQuery): Promise<SearchHit[]> {
     const ns = (await this.current(query.namespaceId)).index;
     const space = ns.space(query.vectorName, query.vector.length);
-    if (!space) return [];
-    return searchSpace(ns, space, query);
+    if (space) return searchSpace(ns, space, query);
+    // As pgvector answers: a name no searched collection holds is the caller's mistake once the
+    // collections hold documents; before that there is simply nothing to find.
+    const allowed = ns.allowedOwners(query.organizationInternalId, query.collectionIds);
+    for (const entry of ns.entries.values()) {
+      if (allowed[entry.owner] === 1) throw new InvalidSearchError(`No vector named '${query.vectorName}' in the searched collections`, { vector_name: query.vectorName, collection_ids: query.collectionIds });
+    }
+    return [];
   }
 
   async searchText(query: TextQuery): Promise<SearchHit[]> {
