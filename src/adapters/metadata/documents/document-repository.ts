@@ -408,7 +408,15 @@ export class KyselyDocumentRepository implements DocumentRepository {
     const ids = [...new Set(documentIds)];
     const out: StoredDocument[] = [];
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
-      const rows = await this.inNamespace(tenant).selectAll().where('document_id', 'in', ids.slice(i, i + ID_CHUNK)).execute();
+      // The ids drive the lookup (key-lookup.ts): a retriever loads its hits here, and walking the
+      // namespace's tenancy index instead cost 1.6 ms for 10 of 5,000 documents.
+      const rows = await this.db
+        .selectFrom('documents')
+        .selectAll()
+        .where(filterOnly(this.db, 'organization_internal_id'), '=', tenant.organization.internalId)
+        .where(filterOnly(this.db, 'namespace_id'), '=', namespaceOf(tenant))
+        .where('document_id', 'in', ids.slice(i, i + ID_CHUNK))
+        .execute();
       out.push(...rows.map(toDocument));
     }
     return options.withVectors ? this.withVectors(tenant, out) : out;
