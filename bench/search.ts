@@ -27,6 +27,7 @@ import type { StoredDocument } from '../src/engine/documents/types.ts';
 import type { TenantScope } from '../src/engine/scope/request-scope.ts';
 import { MAX_RATE_LIMIT_PER_MINUTE } from '../src/engine/bounds.ts';
 import { fuse } from '../src/engine/retrievers/fusion.ts';
+import { mulberry32 } from '../src/lib/prng.ts';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -38,17 +39,8 @@ const K = 10;
 
 const TOPICS = 100;
 const WORDS_PER_TOPIC = 40;
-/** A deterministic generator, so runs compare. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so runs compare. */
+const rng = mulberry32;
 const word = (topic: number, i: number) => `t${topic}w${i}`;
 function text(random: () => number, topic: number): string {
   const words: string[] = [];

@@ -14,19 +14,11 @@
 // embeddings (0.95 → 0.99 at 20k from efSearch 50 → 400). --subspace/--spread/--noise change it.
 // Everything comes from seeded PRNGs, so a run is reproducible.
 
+import { mulberry32 } from '../src/lib/prng.ts';
+
 export const DIMENSIONS = 384;
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG (uniform in [0, 1)). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** Standard normal draws (Box–Muller, both values used). */
 export function gaussian(uniform: () => number): () => number {

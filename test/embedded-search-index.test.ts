@@ -27,6 +27,7 @@ import { BUILT, REPO_ROOT } from './helpers/run-node.ts';
 import { scopeFor } from './helpers/scopes.ts';
 import { storeEnv } from './helpers/server-process.ts';
 import { BACKEND, createTestApp, uniqueName, type TestApp } from './helpers/test-app.ts';
+import { indexDocument } from './helpers/search-indexes.ts';
 
 const DIMS = 32;
 const N = 1200;
@@ -118,23 +119,10 @@ describe(`embedded search index [${BACKEND}]`, () => {
   }
 
   function storedDocument(place: Place, collectionId: string, documentId: string, vector: Float32Array, fields: Fields, organizationInternalId = place.scope.organization.internalId): StoredDocument {
-    const at = new Date().toISOString();
-    return {
-      documentId,
-      organizationInternalId,
-      namespaceId: place.namespaceId,
-      collectionId,
-      fields: fields as unknown as Record<string, unknown>,
-      vectors: { [VECTOR]: vector },
-      lineage: { rootObjectId: null, rootBucketId: null, sourceType: 'bucket', sourceObjectId: null, sourceDocumentId: null, sourceCollectionId: null, path: '', chain: [] },
-      processingTier: 0,
-      sourceBlobs: [],
-      internalMetadata: {},
-      batchId: null,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const tenant = { ...place.scope, organization: { ...place.scope.organization, internalId: organizationInternalId } };
+    return indexDocument(tenant, collectionId, documentId, fields as unknown as Record<string, unknown>, { [VECTOR]: vector }, new Date().toISOString());
   }
+
 
   /** Writes documents i in [from, to): vector i of the clustered set, collection by parity of i / 3. */
   async function writeRange(place: Place, from: number, to: number): Promise<void> {

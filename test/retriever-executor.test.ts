@@ -14,6 +14,7 @@ import { TesseraError } from '../src/engine/errors.ts';
 import { sha256Hex } from '../src/lib/secrets.ts';
 import { scopeFor } from './helpers/scopes.ts';
 import { documentPlace, type DocumentPlace } from './helpers/documents.ts';
+import { indexDocument } from './helpers/search-indexes.ts';
 import { BACKEND, createTestApp, type TestApp } from './helpers/test-app.ts';
 
 const TEXTS: Record<string, { text: string; category: string; price: number | null; title: string }> = {
@@ -83,21 +84,7 @@ describe(`retriever executor [${BACKEND}]`, () => {
     for (const [id, d] of Object.entries(TEXTS)) {
       const [v] = await services.inference.embedText(model, [d.text], { purpose: 'passage' });
       vectors.set(id, v!);
-      documents.push({
-        documentId: id,
-        organizationInternalId: scope.organization.internalId,
-        namespaceId: place.namespaceId,
-        collectionId: place.collectionId,
-        fields: { content: d.text, title: d.title, category: d.category, ...(d.price === null ? {} : { price: d.price }) },
-        vectors: { [place.index.name]: v! },
-        lineage: { rootObjectId: null, rootBucketId: null, sourceType: 'bucket', sourceObjectId: null, sourceDocumentId: null, sourceCollectionId: null, path: '', chain: [] },
-        processingTier: 0,
-        sourceBlobs: [],
-        internalMetadata: {},
-        batchId: null,
-        createdAt: at,
-        updatedAt: at,
-      });
+      documents.push(indexDocument(scope, place.collectionId, id, { content: d.text, title: d.title, category: d.category, ...(d.price === null ? {} : { price: d.price }) }, { [place.index.name]: v! }, at));
     }
     await t.app.metadataStore.documents.upsertMany(scope, documents);
     executor = new RetrieverExecutor({ store: t.app.metadataStore, searchIndex: services.searchIndex, inference: services.inference, clock: services.clock });

@@ -8,7 +8,8 @@ import { dbsfScores, fuse, minMaxScores } from '../src/engine/retrievers/fusion.
 import { deduplicateDocuments, jaccard } from '../src/engine/retrievers/stages/deduplicate.ts';
 import { checkFilterParameter, resolveFilterParameter } from '../src/engine/retrievers/stages/filters.ts';
 import { featureAddresses } from '../src/engine/retrievers/stages/feature-search.ts';
-import { mulberry32, sampleDocuments } from '../src/engine/retrievers/stages/sample.ts';
+import { sampleDocuments } from '../src/engine/retrievers/stages/sample.ts';
+import { mulberry32 } from '../src/lib/prng.ts';
 import { normaliseScores } from '../src/engine/retrievers/stages/score-normalize.ts';
 import { StageRegistry } from '../src/engine/retrievers/stages/stage-registry.ts';
 import type { ExecutionDocument } from '../src/engine/retrievers/stages/stage-definition.ts';

@@ -9,6 +9,7 @@ import type { TenantScope } from '../../src/engine/scope/request-scope.ts';
 import { EmbeddedSearchIndex } from '../../src/adapters/search/embedded/embedded-search-index.ts';
 import { PgvectorSearchIndex } from '../../src/adapters/search/pgvector/pgvector-search-index.ts';
 import { BACKEND } from './test-app.ts';
+import { mulberry32 } from '../../src/lib/prng.ts';
 
 export interface SearchIndexFactory {
   name: string;
@@ -38,17 +39,7 @@ export function openPgvector(store: MetadataStore, config: TesseraConfig, extra:
   });
 }
 
-/** A deterministic pseudo-random source (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = mulberry32;
 
 export function randomVector(next: () => number, dims: number): Float32Array {
   const v = new Float32Array(dims);

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { mulberry32 } from '../../src/lib/prng.ts';
 
 const { onnx } = onnxProto;
 
@@ -20,14 +21,8 @@ export function tinyVocabulary(): string[] {
 
 /** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 2 - 1;
 }
 
 function floatTensor(name: string, dims: number[], values: Float32Array) {

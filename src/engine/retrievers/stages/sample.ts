@@ -10,20 +10,9 @@ import { enumParameter, integerParameter, invalidParameter, parametersObject, st
 import { fieldsWithScore } from './document-fields.ts';
 import type { ExecutionDocument, StageDefinition } from './stage-definition.ts';
 import { isTemplate } from '../template.ts';
+import { mulberry32 } from '../../../lib/prng.ts';
 
 const METHODS = ['random', 'stratified', 'systematic'] as const;
-
-/** A small seeded generator: uniform floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `k` distinct indexes of 0..n-1 (partial Fisher–Yates), sorted. */
 function pick(n: number, k: number, random: () => number): number[] {
